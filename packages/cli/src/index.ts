@@ -1,0 +1,4 @@
+// @kbrun/cli: the kbrun command, usable from code as well.
+export { main, EXIT } from './main.js';
+export { ConsolePrinter, type ConsoleOptions } from './console-printer.js';
+export { JsonPrinter } from './json-printer.js';

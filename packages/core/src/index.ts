@@ -1,0 +1,34 @@
+// @kbrun/core: the engine's public API.
+export { KbrunError, KbrunErrors, isKbrunError, type ErrorCode } from './errors/kbrun-error.js';
+export { formatLocation, renderExcerpt, type SourceLocation } from './source/location.js';
+export { parseYaml, loadYamlFile, readVarsFile, locationOf, valueLocationOf } from './source/yaml-loader.js';
+export { ConnectionError, type Connection, type ExecOptions, type ExecResult, type PutOptions } from './connection/connection.js';
+export { LocalConnection } from './connection/local-connection.js';
+export {
+  defineModule,
+  type AnyModule,
+  type ArgsSchema,
+  type FileDiff,
+  type ModuleContext,
+  type ModuleDefinition,
+  type ModulePack,
+  type ModuleResult,
+} from './modules/define-module.js';
+export type { EventListener, HostStats, HostStatus, KbrunEvent, TaskInfo } from './events/events.js';
+export { dial, type DialOptions } from './net/dialer.js';
+export { guardedDispatcher } from './net/http-dispatcher.js';
+export { enableLoopbackOnly, isLoopbackAddress, loopbackOnly } from './net/loopback-guard.js';
+export { shellJoin, shellQuote, shellSplit } from './util/quote.js';
+export { createClock, type Clock } from './util/clock.js';
+export { Inventory, type InventoryGroup, type InventoryHost } from './inventory/inventory.js';
+export { loadInventory, expandHostRange } from './inventory/load-inventory.js';
+export { resolveHostPattern } from './inventory/host-pattern.js';
+export { KEYWORDS, type KeywordSpec } from './language/keywords.js';
+export { loadPlaybook } from './language/load-playbook.js';
+export type { Play, Playbook, Task } from './language/model.js';
+export { playbookJsonSchema } from './language/playbook-schema.js';
+export { ModuleRegistry } from './modules/module-registry.js';
+export { Templar, OMIT } from './template/templar.js';
+export { FILTERS } from './template/filters.js';
+export { compileExpression, evaluateCondition, truthy } from './expr/index.js';
+export { runPlaybook, executePlaybook, type ConnectionFactory, type RunPlaybookOptions, type RunPlaybookResult } from './exec/run-playbook.js';

@@ -1,0 +1,89 @@
+/** Where a keyword may appear. */
+export type KeywordScope = 'play' | 'task';
+
+/** kbrun's support for an Ansible keyword: `supported`, or `planned` (accepted by no playbook yet; refused with a clear error). */
+export type KeywordStatus = 'supported' | 'planned';
+
+/** One play or task keyword: the single table used by the validator, the docs and `kbrun schema`. */
+export interface KeywordSpec {
+  name: string;
+  scopes: readonly KeywordScope[];
+  /** JSON Schema of the keyword's value. */
+  schema: Record<string, unknown>;
+  description: string;
+  status: KeywordStatus;
+  /** Default value, when there is one worth telling. */
+  default?: unknown;
+}
+
+const str = { type: 'string' };
+const templatedBool = { type: ['boolean', 'string'] };
+const condition = { anyOf: [{ type: ['string', 'boolean', 'number', 'null'] }, { type: 'array', items: { type: ['string', 'boolean', 'number'] } }] };
+const stringMap = { type: 'object' };
+const stringList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
+const intOrTemplate = { type: ['integer', 'string'] };
+
+const both: KeywordScope[] = ['play', 'task'];
+const task: KeywordScope[] = ['task'];
+const play: KeywordScope[] = ['play'];
+
+/** Every play and task keyword kbrun knows, with its status. */
+export const KEYWORDS: readonly KeywordSpec[] = [
+  { name: 'name', scopes: both, schema: str, status: 'supported', description: 'A name shown in the output (TASK [...] / PLAY [...]).' },
+  { name: 'hosts', scopes: play, schema: stringList, status: 'supported', description: 'Host pattern the play runs on (host, group, glob, a:b, a:&b, a:!b).' },
+  { name: 'vars', scopes: both, schema: stringMap, status: 'supported', description: 'Variables for this play or task (templated lazily).' },
+  { name: 'vars_files', scopes: play, schema: { type: 'array', items: { type: 'string' } }, status: 'supported', description: 'YAML files of variables loaded for the play (paths relative to the playbook).' },
+  { name: 'tasks', scopes: play, schema: { type: ['array', 'null'] }, status: 'supported', description: 'The play\'s tasks.' },
+  { name: 'pre_tasks', scopes: play, schema: { type: ['array', 'null'] }, status: 'supported', description: 'Tasks run before `tasks`.' },
+  { name: 'post_tasks', scopes: play, schema: { type: ['array', 'null'] }, status: 'supported', description: 'Tasks run after `tasks`.' },
+  { name: 'strategy', scopes: play, schema: { enum: ['linear', 'free'] }, status: 'supported', default: 'linear', description: '`linear`: every host finishes task N before task N+1 starts; `free`: each host runs through the play at its own pace.' },
+  { name: 'gather_facts', scopes: play, schema: templatedBool, status: 'supported', default: false, description: 'Fact gathering; accepted, facts themselves arrive with the `setup` module (no facts are gathered yet).' },
+  { name: 'connection', scopes: both, schema: { enum: ['local', 'ssh'] }, status: 'supported', description: 'Connection type for the hosts (overrides `ansible_connection`).' },
+  { name: 'environment', scopes: both, schema: stringMap, status: 'supported', description: 'Environment variables for commands run by the task(s).' },
+  { name: 'check_mode', scopes: both, schema: templatedBool, status: 'supported', description: '`true`: always run in check mode; `false`: run for real even under --check.' },
+  { name: 'diff', scopes: both, schema: templatedBool, status: 'supported', description: 'Show diffs for this task/play (like --diff).' },
+  { name: 'no_log', scopes: both, schema: templatedBool, status: 'supported', description: 'Hide this task\'s arguments and results in every output.' },
+  { name: 'ignore_errors', scopes: both, schema: templatedBool, status: 'supported', description: 'A failure is reported and counted as `ignored`; the host goes on.' },
+  { name: 'ignore_unreachable', scopes: both, schema: templatedBool, status: 'supported', description: 'An unreachable result does not remove the host from the play.' },
+  { name: 'when', scopes: task, schema: condition, status: 'supported', description: 'Condition (expression, or list of expressions meaning AND); evaluated per loop item.' },
+  { name: 'loop', scopes: task, schema: { type: ['array', 'string', 'object'] }, status: 'supported', description: 'Run the task once per item (`item`).' },
+  { name: 'with_items', scopes: task, schema: { type: ['array', 'string'] }, status: 'supported', description: 'Old form of `loop` (lists are flattened one level).' },
+  { name: 'loop_control', scopes: task, schema: { type: 'object', properties: { loop_var: str, index_var: str, label: { type: ['string', 'number'] }, pause: { type: ['number', 'string'] }, extended: templatedBool }, additionalProperties: false }, status: 'supported', description: '`loop_var`, `index_var`, `label`, `pause` (seconds between items), `extended`.' },
+  { name: 'register', scopes: task, schema: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, status: 'supported', description: 'Store the task\'s result in this host variable.' },
+  { name: 'until', scopes: task, schema: condition, status: 'supported', description: 'Retry the task until this condition holds (see `retries`, `delay`).' },
+  { name: 'retries', scopes: task, schema: intOrTemplate, status: 'supported', default: 3, description: 'Retries with `until` (attempts = retries + 1).' },
+  { name: 'delay', scopes: task, schema: { type: ['number', 'string'] }, status: 'supported', default: 5, description: 'Seconds between `until` attempts.' },
+  { name: 'failed_when', scopes: task, schema: condition, status: 'supported', description: 'Condition deciding failure instead of the module\'s own verdict.' },
+  { name: 'changed_when', scopes: task, schema: condition, status: 'supported', description: 'Condition deciding `changed` instead of the module\'s own verdict.' },
+  { name: 'throttle', scopes: both, schema: intOrTemplate, status: 'supported', description: 'At most this many hosts run the task at once, whatever --forks.' },
+  { name: 'args', scopes: task, schema: stringMap, status: 'supported', description: 'Module arguments given apart from the module key (merged under the module\'s own).' },
+  { name: 'tags', scopes: both, schema: stringList, status: 'planned', description: 'Tags for --tags/--skip-tags.' },
+  { name: 'block', scopes: task, schema: { type: 'array' }, status: 'planned', description: 'A group of tasks with `rescue` and `always`.' },
+  { name: 'rescue', scopes: task, schema: { type: 'array' }, status: 'planned', description: 'Tasks run when a task of the block failed.' },
+  { name: 'always', scopes: task, schema: { type: 'array' }, status: 'planned', description: 'Tasks run after the block whatever happened.' },
+  { name: 'notify', scopes: task, schema: stringList, status: 'planned', description: 'Handlers to run at the end of the play when the task changed something.' },
+  { name: 'handlers', scopes: play, schema: { type: 'array' }, status: 'planned', description: 'Tasks run only when notified.' },
+  { name: 'listen', scopes: task, schema: stringList, status: 'planned', description: 'Topics a handler answers to.' },
+  { name: 'roles', scopes: play, schema: { type: 'array' }, status: 'planned', description: 'Roles applied by the play.' },
+  { name: 'serial', scopes: play, schema: { type: ['integer', 'string', 'array'] }, status: 'planned', description: 'Run the play in batches of hosts.' },
+  { name: 'max_fail_percentage', scopes: play, schema: { type: 'number' }, status: 'planned', description: 'Abort when this share of a batch failed.' },
+  { name: 'any_errors_fatal', scopes: both, schema: templatedBool, status: 'planned', description: 'Any failure stops every host.' },
+  { name: 'run_once', scopes: task, schema: templatedBool, status: 'planned', description: 'Run on the first host only.' },
+  { name: 'delegate_to', scopes: task, schema: str, status: 'planned', description: 'Run the task on another host with this host\'s variables.' },
+  { name: 'delegate_facts', scopes: task, schema: templatedBool, status: 'planned', description: 'Store facts on the delegated host.' },
+  { name: 'local_action', scopes: task, schema: { type: ['string', 'object'] }, status: 'planned', description: 'Shorthand for delegate_to: localhost.' },
+  { name: 'become', scopes: both, schema: templatedBool, status: 'planned', description: 'Run as another user (sudo).' },
+  { name: 'become_user', scopes: both, schema: str, status: 'planned', description: 'User to become.' },
+  { name: 'become_method', scopes: both, schema: str, status: 'planned', description: 'How to become (sudo).' },
+  { name: 'import_tasks', scopes: task, schema: str, status: 'planned', description: 'Tasks from another file, at load time.' },
+  { name: 'include_tasks', scopes: task, schema: { type: ['string', 'object'] }, status: 'planned', description: 'Tasks from another file, at run time.' },
+  { name: 'import_role', scopes: task, schema: stringMap, status: 'planned', description: 'A role\'s tasks, at load time.' },
+  { name: 'include_role', scopes: task, schema: stringMap, status: 'planned', description: 'A role\'s tasks, at run time.' },
+  { name: 'import_playbook', scopes: play, schema: str, status: 'planned', description: 'Plays from another playbook.' },
+  { name: 'timeout', scopes: both, schema: intOrTemplate, status: 'supported', description: 'Fail the task when it runs longer than this many seconds.' },
+];
+
+/** Keyword specs by name for one scope. */
+export function keywordsFor(scope: KeywordScope): Map<string, KeywordSpec> {
+  return new Map(KEYWORDS.filter((k) => k.scopes.includes(scope)).map((k) => [k.name, k]));
+}

@@ -1,0 +1,86 @@
+import type { Connection } from '../connection/connection.js';
+
+/** A JSON Schema object describing a module's arguments (the single source for validation, docs and completion). */
+export type ArgsSchema = {
+  type: 'object';
+  properties: Record<string, Record<string, unknown>>;
+  required?: string[];
+  additionalProperties?: boolean;
+  [keyword: string]: unknown;
+};
+
+/** A before/after pair shown by `--diff`. */
+export interface FileDiff {
+  before: string;
+  after: string;
+  before_header?: string;
+  after_header?: string;
+}
+
+/** What every module call returns, success or failure (Ansible's result shape). */
+export interface ModuleResult {
+  changed?: boolean;
+  failed?: boolean;
+  skipped?: boolean;
+  msg?: string;
+  diff?: FileDiff | FileDiff[];
+  /** Variables the engine stores on the host (set_fact, include_vars, facts). */
+  ansible_facts?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** Everything a module may use while it runs on one host. */
+export interface ModuleContext {
+  /** The inventory name of the host. */
+  host: string;
+  /** The host's variables at this task (including `item` inside a loop). */
+  vars: Readonly<Record<string, unknown>>;
+  connection: Connection;
+  /** True in check mode: read state, report what would change, write nothing. */
+  check: boolean;
+  /** True with `--diff`: return `diff` for content changes. */
+  diff: boolean;
+  /** Aborted when the run is cancelled or the task times out. */
+  signal: AbortSignal;
+  /** Environment variables from the task's `environment` keyword. */
+  environment: Readonly<Record<string, string>>;
+  /** Evaluates a condition/expression (as in `when`) against the host's variables. */
+  evaluate(expression: string): unknown;
+  /** Renders a template text (Handlebars) against the host's variables. */
+  render(text: string, name: string): string;
+  /** Finds a controller-side file for `src` (role `files/`/`templates/` first, then the playbook's directory). */
+  findFile(kind: 'files' | 'templates' | 'vars', path: string): string;
+  /** Waits on the engine's clock (scaled in simulation); rejects when `signal` aborts. */
+  sleep(ms: number): Promise<void>;
+  /** Reports live progress for the console (shown while the task waits). */
+  progress(detail: string): void;
+  /** Verbose log line shown with -vvv. */
+  log(message: string): void;
+}
+
+/** A module: a named, schema-described operation that reads state, decides and changes only what is needed. */
+export interface ModuleDefinition<A = Record<string, unknown>> {
+  name: string;
+  /** One line for `kbrun schema` and the docs. */
+  description: string;
+  schema: ArgsSchema;
+  /** `full`: supports check mode; `none`: skipped in check mode. */
+  check: 'full' | 'none';
+  /** Destroys or interrupts something (protected hosts may never be its target). */
+  destructive?: boolean;
+  /** Argument that receives a free-form string (`command: echo hi` → `cmd`). */
+  freeForm?: string;
+  /** Runs on the controller and acts on the target through `ctx.connection`. */
+  run(args: A, ctx: ModuleContext): Promise<ModuleResult>;
+}
+
+/** A module with its argument type erased, as the registry stores it. */
+export type AnyModule = ModuleDefinition<any>;
+
+/** Declares a module; returns it unchanged with its types checked. */
+export function defineModule<A = Record<string, unknown>>(definition: ModuleDefinition<A>): ModuleDefinition<A> {
+  return definition;
+}
+
+/** A set of modules exported by a pack, registered explicitly by the CLI or a library user. */
+export type ModulePack = Readonly<Record<string, AnyModule>>;

@@ -1,0 +1,39 @@
+import type { AnyModule, ModulePack } from './define-module.js';
+
+/** Prefixes Ansible users write in front of module names (`ansible.builtin.copy`). */
+const NAMESPACES = ['ansible.builtin.', 'ansible.legacy.', 'kbrun.builtin.', 'kbrun.'];
+
+/** The modules a run may use, by name. Packs are registered explicitly; no directory scanning. */
+export class ModuleRegistry {
+  private readonly modules = new Map<string, AnyModule>();
+
+  constructor(packs: readonly ModulePack[] = []) {
+    for (const pack of packs) this.register(pack);
+  }
+
+  /** Adds every module of a pack; a second module with the same name replaces the first. */
+  register(pack: ModulePack): void {
+    for (const module of Object.values(pack)) this.modules.set(module.name, module);
+  }
+
+  /** The module for a task key, accepting namespaced names; undefined when unknown. */
+  get(name: string): AnyModule | undefined {
+    return this.modules.get(ModuleRegistry.shortName(name));
+  }
+
+  /** Module names, sorted. */
+  names(): string[] {
+    return [...this.modules.keys()].sort();
+  }
+
+  /** All modules, sorted by name. */
+  all(): AnyModule[] {
+    return this.names().map((n) => this.modules.get(n)!);
+  }
+
+  /** `ansible.builtin.copy` → `copy`. */
+  static shortName(name: string): string {
+    for (const prefix of NAMESPACES) if (name.startsWith(prefix)) return name.slice(prefix.length);
+    return name;
+  }
+}

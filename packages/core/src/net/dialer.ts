@@ -1,0 +1,50 @@
+import { connect, type Socket } from 'node:net';
+import { guardAddress } from './loopback-guard.js';
+
+/** Options for opening one TCP connection. */
+export interface DialOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Opens a TCP connection: the one dialer every outgoing connection of kbrun goes through.
+ * The loopback guard runs first, so a refused address never sees a packet.
+ */
+export function dial(host: string, port: number, options: DialOptions = {}): Promise<Socket> {
+  const address = guardAddress(host);
+  return new Promise<Socket>((resolve, reject) => {
+    const socket = connect({ host: address, port });
+    let timer: NodeJS.Timeout | undefined;
+    const cleanup = () => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      socket.off('error', onError);
+      socket.off('connect', onConnect);
+    };
+    const fail = (error: Error) => {
+      cleanup();
+      socket.destroy();
+      reject(error);
+    };
+    const onError = (error: Error) => fail(error);
+    const onAbort = () => fail(options.signal?.reason instanceof Error ? options.signal.reason : new Error('aborted'));
+    const onConnect = () => {
+      cleanup();
+      resolve(socket);
+    };
+    socket.once('error', onError);
+    socket.once('connect', onConnect);
+    if (options.signal) {
+      if (options.signal.aborted) return onAbort();
+      options.signal.addEventListener('abort', onAbort, { once: true });
+    }
+    if (options.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        const error = new Error(`connection to ${address}:${port} timed out after ${options.timeoutMs} ms`) as NodeJS.ErrnoException;
+        error.code = 'ETIMEDOUT';
+        fail(error);
+      }, options.timeoutMs);
+    }
+  });
+}

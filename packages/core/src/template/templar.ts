@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import Handlebars from 'handlebars';
+import { KbrunError } from '../errors/kbrun-error.js';
+import { compileExpression, ExpressionError, UndefinedVariableError, type CompiledExpression } from '../expr/index.js';
+import type { SourceLocation } from '../source/location.js';
+import { FILTERS } from './filters.js';
+
+type AST = hbs.AST.Program;
+type Expr = hbs.AST.Expression;
+type Vars = Readonly<Record<string, unknown>>;
+
+/** The value of the `omit` variable: an argument templated to it is dropped. */
+export const OMIT = `__omit_place_holder__${randomBytes(8).toString('hex')}`;
+
+/** How one template text is evaluated, decided once per distinct text. */
+type Compiled =
+  | { kind: 'native'; expr: Expr }
+  | { kind: 'jinja-native'; expr: CompiledExpression }
+  | { kind: 'text'; render: (vars: Vars) => string }
+  | { kind: 'jinja-text'; parts: Array<string | CompiledExpression> };
+
+const STR_HELPER = '__kbrun_str';
+const MUSTACHE = /\{\{([\s\S]*?)\}\}/g;
+
+/**
+ * Renders `{{ }}` templates with Handlebars (HTML escaping off, helpers = the filter table), compiled once per text.
+ * A value that is exactly one `{{ expr }}` keeps its native type. A `{{ }}` Handlebars cannot read
+ * (`{{ x | default('y') }}`) is evaluated as an Ansible/Jinja expression, so Ansible playbooks keep working.
+ */
+export class Templar {
+  private readonly hb = Handlebars.create();
+  private readonly cache = new Map<string, Compiled>();
+
+  constructor() {
+    for (const [name, filter] of Object.entries(FILTERS)) {
+      this.hb.registerHelper(name, (...params: unknown[]) => {
+        const options = params.pop() as Handlebars.HelperOptions;
+        const [value, ...rest] = params;
+        return filter(value, rest, options.hash ?? {});
+      });
+    }
+    this.hb.registerHelper(STR_HELPER, (value: unknown, options: Handlebars.HelperOptions) => {
+      const path = options.hash?.['path'] as string | undefined;
+      if (value === undefined && path !== undefined) throw new UndefinedVariableError(path);
+      return stringify(value);
+    });
+  }
+
+  /** True when a string contains a template. */
+  static isTemplate(value: string): boolean {
+    return value.includes('{{');
+  }
+
+  /** True when a value (deeply) contains a template string. */
+  static containsTemplate(value: unknown): boolean {
+    if (typeof value === 'string') return Templar.isTemplate(value);
+    if (Array.isArray(value)) return value.some((v) => Templar.containsTemplate(v));
+    if (value !== null && typeof value === 'object') return Object.values(value).some((v) => Templar.containsTemplate(v));
+    return false;
+  }
+
+  /** Renders one string value; exactly `{{ expr }}` keeps the expression's native type. */
+  render(text: string, vars: Vars, location?: SourceLocation): unknown {
+    if (!Templar.isTemplate(text)) return text;
+    const compiled = this.compile(text, location);
+    try {
+      switch (compiled.kind) {
+        case 'native':
+          return evaluateNative(compiled.expr, vars, this.hb.helpers);
+        case 'jinja-native':
+          return compiled.expr.evaluate(vars);
+        case 'text':
+          return compiled.render(vars);
+        case 'jinja-text':
+          return compiled.parts.map((p) => (typeof p === 'string' ? p : stringify(p.evaluate(vars)))).join('');
+      }
+    } catch (error) {
+      throw templateError(error, text, location);
+    }
+  }
+
+  /** Renders a template file's text; always a string. */
+  renderText(text: string, vars: Vars, name: string): string {
+    const value = this.render(text, vars, { file: name, line: 1, col: 1 });
+    return typeof value === 'string' ? value : stringify(value);
+  }
+
+  /** Renders every template string inside a value (lists and mappings deeply); `omit` entries are dropped. */
+  renderDeep(value: unknown, vars: Vars, location?: SourceLocation): unknown {
+    if (typeof value === 'string') return this.render(value, vars, location);
+    if (Array.isArray(value)) return value.map((v) => this.renderDeep(v, vars, location)).filter((v) => v !== OMIT);
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        const rendered = this.renderDeep(v, vars, location);
+        if (rendered !== OMIT) out[k] = rendered;
+      }
+      return out;
+    }
+    return value;
+  }
+
+  private compile(text: string, location?: SourceLocation): Compiled {
+    let compiled = this.cache.get(text);
+    if (compiled) return compiled;
+    let ast: AST | undefined;
+    try {
+      ast = this.hb.parse(text);
+    } catch {
+      ast = undefined;
+    }
+    compiled = ast ? this.fromHandlebars(ast, text) : compileJinja(text, location);
+    this.cache.set(text, compiled);
+    return compiled;
+  }
+
+  private fromHandlebars(ast: AST, text: string): Compiled {
+    const only = ast.body.length === 1 ? ast.body[0] : undefined;
+    if (only?.type === 'MustacheStatement' && text.trim() === text) {
+      const m = only as hbs.AST.MustacheStatement;
+      const path = m.path as Expr;
+      const expr: Expr =
+        m.params.length === 0 && m.hash === undefined ? path : ({ type: 'SubExpression', path, params: m.params, hash: m.hash, loc: m.loc } as Expr);
+      return { kind: 'native', expr };
+    }
+    wrapMustaches(ast);
+    const render = this.hb.compile(ast, { noEscape: true, strict: false });
+    return { kind: 'text', render: (vars) => render(vars) };
+  }
+}
+
+/** Renders a value as text the way a template shows it: strings as they are, lists and mappings as JSON. */
+export function stringify(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** Replaces each `{{x}}` by `{{__kbrun_str x path="x"}}`: variables win over helpers, undefined ones fail, values print as JSON. */
+function wrapMustaches(program: AST): void {
+  for (const statement of program.body) {
+    if (statement.type === 'MustacheStatement') {
+      const m = statement as hbs.AST.MustacheStatement;
+      const isBare = m.params.length === 0 && m.hash === undefined;
+      const inner: Expr = isBare
+        ? (m.path as Expr)
+        : ({ type: 'SubExpression', path: m.path, params: m.params, hash: m.hash, loc: m.loc } as Expr);
+      const pairs: hbs.AST.HashPair[] = [];
+      if (isBare && m.path.type === 'PathExpression') {
+        pairs.push({ type: 'HashPair', key: 'path', value: { type: 'StringLiteral', value: (m.path as hbs.AST.PathExpression).original, original: (m.path as hbs.AST.PathExpression).original, loc: m.loc } as Expr, loc: m.loc });
+      }
+      m.path = { type: 'PathExpression', data: false, depth: 0, parts: [STR_HELPER], original: STR_HELPER, loc: m.loc } as hbs.AST.PathExpression;
+      m.params = [inner];
+      m.hash = { type: 'Hash', pairs, loc: m.loc };
+    } else if (statement.type === 'BlockStatement') {
+      const b = statement as hbs.AST.BlockStatement;
+      if (b.program) wrapMustaches(b.program);
+      if (b.inverse) wrapMustaches(b.inverse);
+    }
+  }
+}
+
+/** Evaluates a single Handlebars expression without stringifying it (keeps lists, numbers, mappings). */
+function evaluateNative(expr: Expr, vars: Vars, helpers: Record<string, Handlebars.HelperDelegate>): unknown {
+  switch (expr.type) {
+    case 'PathExpression': {
+      const path = expr as hbs.AST.PathExpression;
+      if (path.data || path.depth > 0) throw new KbrunError('E_TEMPLATE', `'${path.original}' only has a meaning inside a block helper`);
+      let value: unknown = vars;
+      const walked: string[] = [];
+      for (const part of path.parts) {
+        walked.push(part);
+        value = ownProperty(value, part);
+        if (value === undefined) throw new UndefinedVariableError(walked.join('.'));
+      }
+      return value;
+    }
+    case 'SubExpression': {
+      const sub = expr as hbs.AST.SubExpression;
+      const name = sub.path.original;
+      const helper = helpers[name];
+      if (!helper) throw new KbrunError('E_TEMPLATE', `unknown helper '${name}'`);
+      const params = sub.params.map((p) => evaluateParam(p, vars, helpers));
+      const hash: Record<string, unknown> = {};
+      for (const pair of sub.hash?.pairs ?? []) hash[pair.key] = evaluateParam(pair.value, vars, helpers);
+      return (helper as (...a: unknown[]) => unknown)(...params, { hash, fn: () => '', inverse: () => '', data: {} });
+    }
+    case 'StringLiteral':
+    case 'NumberLiteral':
+    case 'BooleanLiteral':
+      return (expr as hbs.AST.StringLiteral).value;
+    case 'NullLiteral':
+      return null;
+    default:
+      return undefined;
+  }
+}
+
+/** Parameters of a helper tolerate undefined values (so `default x 'y'` works). */
+function evaluateParam(expr: Expr, vars: Vars, helpers: Record<string, Handlebars.HelperDelegate>): unknown {
+  if (expr.type !== 'PathExpression') return evaluateNative(expr, vars, helpers);
+  let value: unknown = vars;
+  for (const part of (expr as hbs.AST.PathExpression).parts) value = ownProperty(value, part);
+  return value;
+}
+
+function ownProperty(value: unknown, key: string): unknown {
+  if (value === null || value === undefined || typeof value !== 'object') return undefined;
+  return Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function compileJinja(text: string, location?: SourceLocation): Compiled {
+  try {
+    const whole = /^\{\{([\s\S]*)\}\}$/.exec(text);
+    if (whole && !whole[1]!.includes('}}')) return { kind: 'jinja-native', expr: compileExpression(whole[1]!.trim()) };
+    const parts: Array<string | CompiledExpression> = [];
+    let last = 0;
+    for (const match of text.matchAll(MUSTACHE)) {
+      if (match.index! > last) parts.push(text.slice(last, match.index));
+      parts.push(compileExpression(match[1]!.trim()));
+      last = match.index! + match[0].length;
+    }
+    if (last < text.length) parts.push(text.slice(last));
+    return { kind: 'jinja-text', parts };
+  } catch (error) {
+    throw templateError(error, text, location);
+  }
+}
+
+function templateError(error: unknown, text: string, location?: SourceLocation): KbrunError {
+  if (error instanceof KbrunError) return error.location || !location ? error : new KbrunError(error.code, error.message, { location, hint: error.hint, cause: error });
+  if (error instanceof UndefinedVariableError) {
+    return new KbrunError('E_UNDEFINED_VAR', `'${error.variable}' is undefined (in ${JSON.stringify(text)})`, {
+      location,
+      hint: `define '${error.variable.split('.')[0]}' (vars, inventory, -e) or use a default: {{default ${error.variable} 'value'}}`,
+    });
+  }
+  const message = error instanceof ExpressionError || error instanceof Error ? error.message : String(error);
+  return new KbrunError('E_TEMPLATE', `cannot render ${JSON.stringify(text)}: ${message.split('\n')[0]}`, {
+    location,
+    hint: 'templates are Handlebars ({{name}}, {{default x "y"}}, {{#each list}}…{{/each}}) or a single Ansible expression per {{ }}',
+    cause: error,
+  });
+}

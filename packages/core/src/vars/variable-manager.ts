@@ -1,0 +1,184 @@
+import { KbrunError } from '../errors/kbrun-error.js';
+import type { Inventory } from '../inventory/inventory.js';
+import type { SourceLocation } from '../source/location.js';
+import { OMIT, Templar } from '../template/templar.js';
+
+type Vars = Record<string, unknown>;
+
+/** A source of variables with the keys whose values are templates (rendered lazily, on use, like Ansible). */
+interface Layer {
+  values: Readonly<Vars>;
+  templated: readonly string[];
+  location?: SourceLocation | undefined;
+}
+
+/** Builds a layer, noting which values hold templates. */
+export function layer(values: Readonly<Vars>, location?: SourceLocation): Layer {
+  return { values, templated: Object.keys(values).filter((k) => Templar.containsTemplate(values[k])), location };
+}
+
+/** Per-host state that tasks change: `set_fact`, `register`, `include_vars`. */
+interface HostState {
+  facts: Vars;
+  version: number;
+}
+
+/**
+ * Assembles each host's variables with Ansible's precedence (low → high):
+ * inventory group vars (`all` < parent < child) < inventory host vars < play `vars` < `vars_files`
+ * < block/task vars < `set_fact`/`register`/`include_vars` < extra vars (`-e`).
+ * Values holding templates are rendered when first read, against the final merged variables.
+ */
+export class VariableManager {
+  private readonly state = new Map<string, HostState>();
+  private playLayers: Layer[] = [];
+  private readonly extra: Layer;
+  private groups: Record<string, string[]>;
+  private readonly hostvarsCache = new Map<string, { version: number; vars: Vars }>();
+  readonly hostvars: Vars;
+  private playMagic: Vars = {};
+  private readonly inventoryLayers = new Map<string, { layer: Layer; groupNames: string[] }>();
+
+  constructor(
+    private readonly inventory: Inventory,
+    private readonly templar: Templar,
+    extraVars: Vars,
+    private readonly magic: Vars,
+  ) {
+    this.extra = layer(extraVars);
+    this.groups = inventory.groupsMap();
+    this.hostvars = this.hostvarsProxy();
+  }
+
+  /** Starts a play: its vars and vars_files become the play layers; `ansible_play_*` is set. */
+  startPlay(playLayers: Layer[], playMagic: Vars): void {
+    this.playLayers = playLayers;
+    this.playMagic = playMagic;
+    this.hostvarsCache.clear();
+  }
+
+  /** Updates play-wide magic variables (`ansible_play_hosts` shrinks as hosts fail). */
+  setPlayMagic(name: string, value: unknown): void {
+    this.playMagic[name] = value;
+  }
+
+  /** Stores facts (set_fact, register, include_vars) on a host. */
+  setFacts(host: string, facts: Readonly<Vars>): void {
+    const state = this.hostState(host);
+    Object.assign(state.facts, facts);
+    state.version++;
+  }
+
+  /** The host's facts layer (read-only view). */
+  facts(host: string): Readonly<Vars> {
+    return this.hostState(host).facts;
+  }
+
+  /** Variables of a host for one task: `taskLayers` are block/task vars; `loopVars` are item, ansible_loop, …. */
+  forTask(host: string, taskLayers: readonly Layer[] = [], loopVars?: Readonly<Vars>): Vars {
+    const inventory = this.inventoryLayer(host);
+    const layers: Layer[] = [
+      inventory.layer,
+      ...this.playLayers,
+      ...taskLayers,
+      { values: this.hostState(host).facts, templated: [] },
+      this.extra,
+    ];
+    const vars = this.merge(layers);
+    Object.assign(vars, this.magic, this.playMagic);
+    vars['inventory_hostname'] = host;
+    vars['inventory_hostname_short'] = host.split('.')[0];
+    vars['group_names'] = inventory.groupNames;
+    vars['groups'] = this.groups;
+    vars['hostvars'] = this.hostvars;
+    vars['omit'] = OMIT;
+    if (loopVars) Object.assign(vars, loopVars);
+    return vars;
+  }
+
+  /** Refreshes `groups` and inventory variables after the inventory changed. */
+  refreshInventory(): void {
+    this.groups = this.inventory.groupsMap();
+    this.inventoryLayers.clear();
+    this.hostvarsCache.clear();
+  }
+
+  private inventoryLayer(host: string): { layer: Layer; groupNames: string[] } {
+    let cached = this.inventoryLayers.get(host);
+    if (!cached) {
+      cached = { layer: layer(this.inventory.hostVars(host)), groupNames: this.inventory.groupNames(host) };
+      this.inventoryLayers.set(host, cached);
+    }
+    return cached;
+  }
+
+  private hostState(host: string): HostState {
+    let state = this.state.get(host);
+    if (!state) {
+      state = { facts: {}, version: 0 };
+      this.state.set(host, state);
+    }
+    return state;
+  }
+
+  /** Merges layers into one object; the winning templated values become lazy, cached, cycle-checked getters. */
+  private merge(layers: readonly Layer[]): Vars {
+    const vars: Vars = {};
+    let lazy: Map<string, Layer> | undefined;
+    for (const l of layers) {
+      Object.assign(vars, l.values);
+      if (lazy) for (const key of Object.keys(l.values)) lazy.delete(key);
+      if (l.templated.length > 0) {
+        lazy ??= new Map();
+        for (const key of l.templated) lazy.set(key, l);
+      }
+    }
+    if (lazy) for (const [key, l] of lazy) this.defineLazy(vars, key, l.values[key], l.location);
+    return vars;
+  }
+
+  private defineLazy(vars: Vars, key: string, raw: unknown, location: SourceLocation | undefined): void {
+    let resolving = false;
+    Object.defineProperty(vars, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (resolving) {
+          throw new KbrunError('E_TEMPLATE', `variable '${key}' refers to itself (recursive template: ${JSON.stringify(raw)})`, { location, hint: 'give the variable a value that does not depend on itself' });
+        }
+        resolving = true;
+        try {
+          const value = this.templar.renderDeep(raw, vars, location);
+          Object.defineProperty(vars, key, { value, enumerable: true, configurable: true, writable: true });
+          return value;
+        } finally {
+          resolving = false;
+        }
+      },
+    });
+  }
+
+  /** `hostvars`: every host's variables (without task-level vars), built on first access and cached until its facts change. */
+  private hostvarsProxy(): Vars {
+    const get = (host: string): Vars | undefined => {
+      if (!this.inventory.hosts.has(host)) return undefined;
+      const version = this.hostState(host).version;
+      const cached = this.hostvarsCache.get(host);
+      if (cached && cached.version === version) return cached.vars;
+      const vars = this.forTask(host);
+      this.hostvarsCache.set(host, { version, vars });
+      return vars;
+    };
+    return new Proxy(Object.create(null) as Vars, {
+      get: (_t, key) => (typeof key === 'string' ? get(key) : undefined),
+      has: (_t, key) => typeof key === 'string' && this.inventory.hosts.has(key),
+      ownKeys: () => [...this.inventory.hosts.keys()],
+      getOwnPropertyDescriptor: (_t, key) => {
+        if (typeof key !== 'string' || !this.inventory.hosts.has(key)) return undefined;
+        return { value: get(key), enumerable: true, configurable: true, writable: false };
+      },
+    });
+  }
+}
+
+export type { Layer };
