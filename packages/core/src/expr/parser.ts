@@ -28,9 +28,9 @@ class Parser {
   }
 
   parseAll(): Node {
-    if (this.cur.type === 'end') this.fail('expected an expression, found end of expression', this.cur.start);
+    if (this.atEnd()) this.fail('expected an expression, found end of expression', this.cur.start);
     const node = this.parseExpression();
-    if (this.cur.type !== 'end') {
+    if (!this.atEnd()) {
       this.fail(
         `unexpected ${describeToken(this.cur)} after a complete expression: expected an operator such as 'and', '==' or '|', or the end of the expression`,
         this.cur.start,
@@ -47,6 +47,10 @@ class Parser {
 
   private peek(k = 1): Token {
     return this.tokens[Math.min(this.pos + k, this.tokens.length - 1)]!;
+  }
+
+  private atEnd(): boolean {
+    return this.cur.type === 'end';
   }
 
   private get lastEnd(): number {
@@ -271,7 +275,7 @@ class Parser {
         kwargs.push({ name: name.value, value: this.parseExpression() });
       } else {
         if (kwargs.length > 0) this.fail('positional arguments must come before keyword arguments', this.cur.start);
-        if (this.cur.type === 'end') break;
+        if (this.atEnd()) break;
         args.push(this.parseExpression());
       }
       if (this.isOp(',')) this.next();
@@ -414,7 +418,7 @@ class Parser {
   private parseList(): Node {
     const opener = this.next();
     const items: Node[] = [];
-    while (!this.isOp(']') && this.cur.type !== 'end') {
+    while (!this.isOp(']') && !this.atEnd()) {
       items.push(this.parseExpression());
       if (this.isOp(',')) this.next();
       else break;
@@ -427,7 +431,7 @@ class Parser {
     const opener = this.next();
     const keys: Node[] = [];
     const values: Node[] = [];
-    while (!this.isOp('}') && this.cur.type !== 'end') {
+    while (!this.isOp('}') && !this.atEnd()) {
       keys.push(this.parseExpression());
       if (!this.isOp(':')) this.fail(`expected ':' after the dict key, found ${describeToken(this.cur)}`, this.cur.start);
       this.next();

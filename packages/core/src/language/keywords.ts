@@ -1,8 +1,11 @@
 /** Where a keyword may appear. */
 export type KeywordScope = 'play' | 'task';
 
-/** kbrun's support for an Ansible keyword: `supported`, or `planned` (accepted by no playbook yet; refused with a clear error). */
-export type KeywordStatus = 'supported' | 'planned';
+/**
+ * kbrun's support for an Ansible keyword: `supported`; `planned` (refused with a clear error until it lands);
+ * `unsupported` (not part of kbrun's design; refused with the reason).
+ */
+export type KeywordStatus = 'supported' | 'planned' | 'unsupported';
 
 /** One play or task keyword: the single table used by the validator, the docs and `kbrun schema`. */
 export interface KeywordSpec {
@@ -14,6 +17,8 @@ export interface KeywordSpec {
   status: KeywordStatus;
   /** Default value, when there is one worth telling. */
   default?: unknown;
+  /** For `unsupported`: why, and what to do instead. */
+  reason?: string;
 }
 
 const str = { type: 'string' };
@@ -81,6 +86,25 @@ export const KEYWORDS: readonly KeywordSpec[] = [
   { name: 'include_role', scopes: task, schema: stringMap, status: 'planned', description: 'A role\'s tasks, at run time.' },
   { name: 'import_playbook', scopes: play, schema: str, status: 'planned', description: 'Plays from another playbook.' },
   { name: 'timeout', scopes: both, schema: intOrTemplate, status: 'supported', description: 'Fail the task when it runs longer than this many seconds.' },
+  { name: 'action', scopes: task, schema: { type: ['string', 'object'] }, status: 'planned', description: 'Module given by name (`action: copy src=…`).' },
+  { name: 'remote_user', scopes: both, schema: str, status: 'planned', description: 'User to log in as (ansible_user).' },
+  { name: 'port', scopes: both, schema: intOrTemplate, status: 'planned', description: 'SSH port (ansible_port).' },
+  { name: 'gather_subset', scopes: play, schema: stringList, status: 'planned', description: 'Which facts to gather.' },
+  { name: 'gather_timeout', scopes: play, schema: intOrTemplate, status: 'planned', description: 'Timeout of fact gathering.' },
+  { name: 'force_handlers', scopes: play, schema: templatedBool, status: 'planned', description: 'Run notified handlers even when the play failed.' },
+  { name: 'become_exe', scopes: both, schema: str, status: 'planned', description: 'Path of the become program.' },
+  { name: 'become_flags', scopes: both, schema: str, status: 'planned', description: 'Extra flags for the become program.' },
+  { name: 'order', scopes: play, schema: { enum: ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] }, status: 'planned', description: 'Order hosts run in.' },
+  { name: 'async', scopes: task, schema: intOrTemplate, status: 'unsupported', reason: 'kbrun keeps one connection per host and runs tasks concurrently already; use `timeout` and strategy `free`', description: 'Run the task in the background.' },
+  { name: 'poll', scopes: task, schema: intOrTemplate, status: 'unsupported', reason: 'goes with `async`, which kbrun does not need', description: 'Polling interval of async tasks.' },
+  { name: 'collections', scopes: both, schema: { type: 'array' }, status: 'unsupported', reason: 'kbrun registers module packs explicitly (kbrun.config.yaml), not Galaxy collections', description: 'Collections searched for modules.' },
+  { name: 'module_defaults', scopes: both, schema: stringMap, status: 'unsupported', reason: 'set defaults with variables and templates', description: 'Default module arguments.' },
+  { name: 'debugger', scopes: both, schema: str, status: 'unsupported', reason: 'no interactive task debugger; use -vvv and --output json', description: 'Interactive debugger on failure.' },
+  { name: 'vars_prompt', scopes: play, schema: { type: 'array' }, status: 'unsupported', reason: 'kbrun runs non-interactively; pass values with -e or a vault-encrypted vars file', description: 'Ask for variables at start.' },
+  { name: 'fact_path', scopes: play, schema: str, status: 'unsupported', reason: 'no local facts directory', description: 'Path of local facts.' },
+  { name: 'accelerate', scopes: play, schema: templatedBool, status: 'unsupported', reason: 'removed from Ansible long ago', description: 'Accelerated mode (obsolete).' },
+  { name: 'accelerate_ipv6', scopes: play, schema: templatedBool, status: 'unsupported', reason: 'removed from Ansible long ago', description: 'Accelerated mode (obsolete).' },
+  { name: 'accelerate_port', scopes: play, schema: intOrTemplate, status: 'unsupported', reason: 'removed from Ansible long ago', description: 'Accelerated mode (obsolete).' },
 ];
 
 /** Keyword specs by name for one scope. */

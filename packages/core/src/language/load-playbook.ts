@@ -174,8 +174,9 @@ function checkKeywords(entry: Record<string, unknown>, table: Map<string, Keywor
       others.push(key);
       continue;
     }
-    if (spec.status === 'planned') {
-      errors.push(new KbrunError('E_UNKNOWN_KEYWORD', `the ${scope} keyword '${key}' is not supported by kbrun yet`, { location: locationOf(entry, key), hint: 'see docs/ansible-compatibility.md for what is supported' }));
+    if (spec.status !== 'supported') {
+      const message = spec.status === 'planned' ? `the ${scope} keyword '${key}' is not supported by kbrun yet` : `the ${scope} keyword '${key}' is not supported by kbrun: ${spec.reason}`;
+      errors.push(new KbrunError('E_UNKNOWN_KEYWORD', message, { location: locationOf(entry, key), hint: 'see docs/ansible-compatibility.md for what is supported' }));
       continue;
     }
     const problem = validateKeyword(spec, value);

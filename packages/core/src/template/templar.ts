@@ -41,7 +41,7 @@ export class Templar {
     }
     this.hb.registerHelper(STR_HELPER, (value: unknown, options: Handlebars.HelperOptions) => {
       const path = options.hash?.['path'] as string | undefined;
-      if (value === undefined && path !== undefined) throw new UndefinedVariableError(path);
+      if (value === undefined && path !== undefined) throw new UndefinedVariableError(firstUndefined(path, options.data?.root));
       return stringify(value);
     });
   }
@@ -203,6 +203,17 @@ function evaluateParam(expr: Expr, vars: Vars, helpers: Record<string, Handlebar
   let value: unknown = vars;
   for (const part of (expr as hbs.AST.PathExpression).parts) value = ownProperty(value, part);
   return value;
+}
+
+/** The shortest prefix of a dotted path that is undefined from `root` (`server.port` → `server` when server is missing). */
+function firstUndefined(path: string, root: unknown): string {
+  const parts = path.replace(/^this\./, '').split('.');
+  let value = root;
+  for (let i = 0; i < parts.length; i++) {
+    value = ownProperty(value, parts[i]!);
+    if (value === undefined) return parts.slice(0, i + 1).join('.');
+  }
+  return path;
 }
 
 function ownProperty(value: unknown, key: string): unknown {

@@ -81,7 +81,8 @@ if [ -n "$3" ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$L" ] || [ ! -L "$p" ]; 
 else
   echo
 fi
-if [ -L "$p" ]; then readlink -- "$p"; printf '\\000'; readlink -f -- "$p"; fi
+if [ -L "$p" ]; then readlink -- "$p"; printf '\\000'; readlink -m -- "$p"; fi
+exit 0
 `;
 
 const TYPES: Record<number, FileType> = {

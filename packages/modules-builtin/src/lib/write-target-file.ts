@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import type { FileDiff, ModuleContext, ModuleResult } from '@kbrun/core';
 import { attributeKeys, planAttributes, type AttributePlan } from './attributes.js';
 import { backupFile } from './backup.js';
-import { contentDiff } from './file-diff.js';
+import { contentDiff, stateDiff } from './file-diff.js';
 import { formatMode, parseMode, type ModeRule, type ModeSpec } from './file-mode.js';
 import { isStateError, readFileState, type FileState, type PresentFile } from './file-state.js';
 import { firstErrorLine, runAll } from './target-commands.js';
@@ -26,7 +26,7 @@ export interface WriteFileRequest {
   /** `after_header` of the diff (the source file, for copy and template). */
   afterHeader?: string | undefined;
   /** State and content the caller already read (lineinfile reads the file to edit it). */
-  current?: { state: FileState; content: Buffer | null } | undefined;
+  current?: { state: FileState; content?: Buffer | null } | undefined;
 }
 
 /** The module result of a write, and which parts changed (for modules that word their own `msg`). */
@@ -79,6 +79,8 @@ export async function writeTargetFile(ctx: ModuleContext, request: WriteFileRequ
   if (ctx.diff && contentChanged) {
     const before = known !== undefined ? known : state.exists ? await ctx.connection.get(target) : null;
     diff = contentDiff(request.dest, before, request.content, request.afterHeader ?? request.dest);
+  } else if (ctx.diff && plan) {
+    diff = stateDiff(request.dest, plan.before, plan.after);
   }
   const withDiff = (result: ModuleResult): ModuleResult => (diff ? { ...result, diff } : result);
 

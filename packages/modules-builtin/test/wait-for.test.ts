@@ -1,0 +1,125 @@
+import { writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { enableLoopbackOnly } from '@kbrun/core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../src/index.js';
+import { makeContext, useTempDir } from './helpers/target.js';
+
+async function listen(onConnection: Parameters<typeof createServer>[0] = (socket) => socket.end()): Promise<{ server: Server; port: number }> {
+  const server = createServer(onConnection);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+async function closedPort(): Promise<number> {
+  const { server, port } = await listen();
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+const servers: Server[] = [];
+beforeAll(() => enableLoopbackOnly());
+afterEach(async () => {
+  for (const server of servers.splice(0)) await new Promise((done) => server.close(done));
+});
+
+describe('wait_for (ports, from the controller)', () => {
+  it('returns at once for a listening port', async () => {
+    const { server, port } = await listen();
+    servers.push(server);
+    const test = makeContext();
+    const result = await waitFor.run({ port, timeout: 5 }, test.ctx);
+    expect(result).toMatchObject({ changed: false, port, state: 'started', elapsed: 0, match_groups: [], match_groupdict: {} });
+    expect(result.failed).toBeUndefined();
+    expect(test.slept).toEqual([]);
+  });
+
+  it('times out on a closed port with Ansible\'s message and counts written seconds', async () => {
+    const port = await closedPort();
+    const test = makeContext(); // sleeps do not really wait: elapsed comes from the written durations
+    const result = await waitFor.run({ host: '127.0.0.1', port, timeout: 3, sleep: 1 }, test.ctx);
+    expect(result).toMatchObject({ failed: true, msg: `Timeout when waiting for 127.0.0.1:${port}`, elapsed: 3 });
+    // Three sleeps; the last is shortened by the time the checks took, so the final check falls on the deadline.
+    expect(test.slept.length).toBe(3);
+    expect(test.slept.slice(0, 2)).toEqual([1000, 1000]);
+    expect(test.slept[2]).toBeGreaterThan(900);
+    expect(test.progress.length).toBe(3);
+    expect((await waitFor.run({ port, timeout: 1, msg: 'service never came up' }, makeContext().ctx)).msg).toBe('service never came up');
+  });
+
+  it('waits for a port to start listening', async () => {
+    const port = await closedPort();
+    const test = makeContext({ sleepScale: 1 });
+    setTimeout(() => {
+      const server = createServer((socket) => socket.end());
+      servers.push(server);
+      server.listen(port, '127.0.0.1');
+    }, 150);
+    const result = await waitFor.run({ port, timeout: 10, sleep: 0.1 }, test.ctx);
+    expect(result.failed).toBeUndefined();
+    expect(test.slept.length).toBeGreaterThan(0);
+  });
+
+  it('state=stopped succeeds on a closed port and times out on an open one', async () => {
+    const port = await closedPort();
+    expect((await waitFor.run({ port, state: 'stopped', timeout: 2 }, makeContext().ctx)).failed).toBeUndefined();
+    const { server, port: open } = await listen();
+    servers.push(server);
+    expect((await waitFor.run({ port: open, state: 'stopped', timeout: 2 }, makeContext().ctx)).msg).toBe(`Timeout when waiting for 127.0.0.1:${open} to stop.`);
+  });
+
+  it('matches search_regex against what the port sends', async () => {
+    const { server, port } = await listen((socket) => socket.end('SSH-2.0-OpenSSH_9.6 ready\r\n'));
+    servers.push(server);
+    const result = await waitFor.run({ port, search_regex: 'OpenSSH_(?P<version>[\\d.]+)', timeout: 2 }, makeContext().ctx);
+    expect(result).toMatchObject({ match_groups: ['9.6'], match_groupdict: { version: '9.6' } });
+  });
+
+  it('applies delay before the first check', async () => {
+    const { server, port } = await listen();
+    servers.push(server);
+    const test = makeContext();
+    expect((await waitFor.run({ port, delay: 2 }, test.ctx))['elapsed']).toBe(2);
+    expect(test.slept).toEqual([2000]);
+  });
+
+  it('fails at once when the loopback guard refuses the host (no retries)', async () => {
+    const test = makeContext();
+    const result = await waitFor.run({ host: '10.1.2.3', port: 22, timeout: 300 }, test.ctx);
+    expect(result).toMatchObject({ failed: true, elapsed: 0 });
+    expect(result.msg).toBe('refusing to connect to address 10.1.2.3: loopback-only mode allows only 127.0.0.0/8 and ::1');
+    expect(test.slept).toEqual([]);
+  });
+});
+
+describe('wait_for (paths, on the target)', () => {
+  const tmp = useTempDir();
+
+  it('waits for a file to appear', async () => {
+    const test = makeContext({ sleepScale: 1 });
+    setTimeout(() => void writeFile(tmp.path('ready'), 'x'), 100);
+    const result = await waitFor.run({ path: tmp.path('ready'), sleep: 0.05, timeout: 10 }, test.ctx);
+    expect(result).toMatchObject({ changed: false, path: tmp.path('ready'), state: 'started' });
+    expect(result.failed).toBeUndefined();
+  });
+
+  it('matches search_regex in the file with groups', async () => {
+    await writeFile(tmp.path('log'), 'booting\nlistening on port 8080\n');
+    const result = await waitFor.run({ path: tmp.path('log'), search_regex: '^listening on port (\\d+)$' }, makeContext().ctx);
+    expect(result).toMatchObject({ match_groups: ['8080'] });
+    const timeout = await waitFor.run({ path: tmp.path('log'), search_regex: 'ready', timeout: 2 }, makeContext().ctx);
+    expect(timeout.msg).toBe(`Timeout when waiting for search string ready in ${tmp.path('log')}`);
+  });
+
+  it('times out for a missing file, succeeds for absent', async () => {
+    const missing = await waitFor.run({ path: tmp.path('nope'), timeout: 2 }, makeContext().ctx);
+    expect(missing).toMatchObject({ failed: true, msg: `Timeout when waiting for file ${tmp.path('nope')}`, elapsed: 2 });
+    expect((await waitFor.run({ path: tmp.path('nope'), state: 'absent' }, makeContext().ctx)).failed).toBeUndefined();
+    await writeFile(tmp.path('still'), '');
+    expect((await waitFor.run({ path: tmp.path('still'), state: 'absent', timeout: 1 }, makeContext().ctx)).msg).toBe(`Timeout when waiting for ${tmp.path('still')} to be absent.`);
+  });
+
+  it('refuses port together with path', async () => {
+    expect((await waitFor.run({ path: tmp.path('x'), port: 22 }, makeContext().ctx)).failed).toBe(true);
+  });
+});
