@@ -25,9 +25,9 @@ describe('loops, register and conditions', () => {
   tasks:
     - name: loop
       command: echo {{ it.name }}-{{ idx }}-{{ ansible_loop.length }}
-      loop: [{ name: a, on: true }, { name: b, on: false }, { name: c, on: true }]
+      loop: [{ name: a, enabled: true }, { name: b, enabled: false }, { name: c, enabled: true }]
       loop_control: { loop_var: it, index_var: idx, label: "{{ it.name }}" }
-      when: it.on
+      when: it.enabled
       register: out
     - name: show
       debug: { var: "out.results | map(attribute='stdout') | select('defined') | list" }

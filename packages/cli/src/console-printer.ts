@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { createTwoFilesPatch } from 'diff';
-import type { FileDiff, HostStats, KbrunEvent } from '@kbrun/core';
+import { pyJsonDumps, type FileDiff, type HostStats, type KbrunEvent } from '@kbrun/core';
 
 /** Where the console printer writes, and how. */
 export interface ConsoleOptions {
@@ -158,7 +158,7 @@ function banner(title: string): string {
 /** The result without the keys Ansible hides from the console. */
 function strip(result: Record<string, unknown>, dropStatus = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(result).sort()) {
+  for (const key of Object.keys(result)) {
     if (RESULT_KEYS_HIDDEN.has(key) || key === 'diff') continue;
     if (dropStatus && (key === 'changed' || key === 'failed')) continue;
     out[key] = result[key];
@@ -166,10 +166,12 @@ function strip(result: Record<string, unknown>, dropStatus = false): Record<stri
   return out;
 }
 
+/** One line, as Ansible prints results: `{"changed": false, "msg": "…"}`, keys sorted. */
 function json(value: unknown): string {
-  return JSON.stringify(value);
+  return pyJsonDumps(value, { sortKeys: true });
 }
 
+/** Indented by 4, keys sorted, as Ansible prints debug results. */
 function pretty(value: unknown): string {
-  return JSON.stringify(value, null, 4);
+  return pyJsonDumps(value, { indent: 4, sortKeys: true });
 }

@@ -18,7 +18,9 @@ import { template } from './modules/template.js';
 import { uri } from './modules/uri.js';
 import { waitFor } from './modules/wait-for.js';
 
+// Each module, for callers that register or wrap modules one by one.
 export { assert, blockinfile, command, copy, debug, fail, file, includeVars, lineinfile, pause, setFact, shell, slurp, stat, template, uri, waitFor };
+// The argument type of each module (what its schema validates).
 export type { AssertArgs } from './modules/assert.js';
 export type { BlockinfileArgs } from './modules/blockinfile.js';
 export type { CommandArgs } from './modules/command.js';

@@ -4,7 +4,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import type { AnyModule } from '@kbrun/core';
 import { describe, expect, it } from 'vitest';
 import { blockinfile, copy, file, lineinfile, template } from '../src/index.js';
-import { makeContext, modeOf, readText, useTempDir } from './helpers/target.js';
+import { makeContext, modeOf, prepareArgs, readText, useTempDir } from './helpers/target.js';
 import { snapshot } from './helpers/snapshot.js';
 
 interface Case {
@@ -146,7 +146,7 @@ describe.each(cases)('$name', (testCase) => {
   const tmp = useTempDir();
   const path = (p: string) => tmp.path(p);
   const run = (options: { check?: boolean; diff?: boolean } = {}) =>
-    testCase.module.run(testCase.args(path), makeContext({ ...options, ...(testCase.vars ? { vars: testCase.vars } : {}) }).ctx);
+    testCase.module.run(prepareArgs(testCase.module, testCase.args(path)), makeContext({ ...options, ...(testCase.vars ? { vars: testCase.vars } : {}) }).ctx);
 
   it('check mode reports the change and leaves the target untouched', async () => {
     await testCase.setup?.(path);

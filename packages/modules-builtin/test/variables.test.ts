@@ -23,6 +23,10 @@ describe('debug', () => {
     };
     expect((await debug.run({ var: 'ghost' }, ctx))['ghost']).toBe('VARIABLE IS NOT DEFINED!');
     ctx.evaluate = () => {
+      throw Object.assign(new Error("'ghost' is undefined"), { name: 'UndefinedVariableError' });
+    };
+    expect((await debug.run({ var: 'ghost' }, ctx))['ghost']).toBe('VARIABLE IS NOT DEFINED!');
+    ctx.evaluate = () => {
       throw new KbrunError('E_EXPRESSION', 'unexpected token');
     };
     expect(await debug.run({ var: 'a +' }, ctx)).toMatchObject({ failed: true });
@@ -35,6 +39,7 @@ describe('debug', () => {
 
 describe('set_fact', () => {
   it('returns the arguments as facts, without cacheable', async () => {
+    expect(await runModule(setFact, { a: 1 })).toEqual({ changed: false, ansible_facts: { a: 1 } });
     expect(await runModule(setFact, { a: 1, b: { c: 'd' }, cacheable: true })).toEqual({
       changed: false,
       ansible_facts: { a: 1, b: { c: 'd' } },

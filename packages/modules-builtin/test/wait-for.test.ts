@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { enableLoopbackOnly } from '@kbrun/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../src/index.js';
 import { makeContext, useTempDir } from './helpers/target.js';
 
-async function listen(onConnection: Parameters<typeof createServer>[0] = (socket) => socket.end()): Promise<{ server: Server; port: number }> {
+async function listen(onConnection: (socket: Socket) => void = (socket) => socket.end()): Promise<{ server: Server; port: number }> {
   const server = createServer(onConnection);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return { server, port: (server.address() as AddressInfo).port };

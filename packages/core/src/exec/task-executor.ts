@@ -145,6 +145,8 @@ async function runOnce(run: RunContext, play: Play, task: Task, info: TaskInfo, 
     run.progress.report(info, host, `attempt ${attempt + 1}/${attemptsAllowed}`);
     await run.clock.sleep(delaySeconds * 1000, run.signal);
   }
+  const facts = result['ansible_facts'];
+  if (facts && typeof facts === 'object' && result['failed'] !== true) run.vars.setFacts(host, facts as Vars);
   return { status: statusOf(result), ignored: false, result };
 }
 

@@ -10,3 +10,5 @@ export { evaluateCondition, type Condition } from './condition.js';
 export { truthy } from './values.js';
 /** The `is` test table (also used by the select/reject filters). */
 export { TESTS, type TestFn } from './tests.js';
+/** Python's json.dumps layout (`{"a": 1}`), as Ansible prints results. */
+export { pyJsonDumps, type JsonDumpOptions } from './py-json.js';

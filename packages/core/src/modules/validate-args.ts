@@ -7,7 +7,7 @@ import type { AnyModule } from './define-module.js';
 
 const Ajv = AjvModule.default;
 /** One ajv instance for all module schemas: every error collected, Ansible-like coercion ('5' → 5, 'true' → true). */
-const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, useDefaults: true });
+const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, useDefaults: true, verbose: true });
 const validators = new WeakMap<AnyModule, ValidateFunction>();
 
 function validatorFor(module: AnyModule): ValidateFunction {
@@ -41,7 +41,7 @@ export function validateModuleArgs(
   for (const error of validate.errors ?? []) {
     const top = topKey(error);
     if (skip && top !== undefined && skip.has(top)) continue;
-    if (error.keyword === 'if' || error.keyword === 'anyOf' && errors.length > 0) continue;
+    if (error.keyword === 'if' || (error.keyword === 'anyOf' && errors.length > 0)) continue;
     errors.push(toKbrunError(module, error, where));
   }
   return dedupe(errors);

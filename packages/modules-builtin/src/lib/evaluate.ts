@@ -5,6 +5,8 @@ export function evaluateSafely(ctx: ModuleContext, expression: string): { value:
   try {
     return { value: ctx.evaluate(expression) };
   } catch (error) {
+    // The engine's expression language throws UndefinedVariableError; a KbrunError may carry E_UNDEFINED_VAR.
+    if (error instanceof Error && error.name === 'UndefinedVariableError') return { value: undefined };
     if (error instanceof KbrunError && error.code === 'E_UNDEFINED_VAR') return { value: undefined };
     if (error instanceof Error) return { error };
     throw error;

@@ -51,11 +51,11 @@ function symbolicRule(text: string, original: string): ModeRule | { error: strin
   const operations: Operation[] = [];
   const normalized: string[] = [];
   for (const clause of text.split(',')) {
-    const match = /^([ugoa]*)((?:[-+=](?:[rwxXst]*|[ugo]))+)$/.exec(clause);
+    const match = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/.exec(clause);
     if (!match) return bad;
     const who = match[1] || 'a';
     const classes = [...new Set((who.includes('a') ? 'ugo' : who).split(''))] as ClassLetter[];
-    for (const part of match[2]!.matchAll(/([-+=])([rwxXst]*|[ugo])/g)) {
+    for (const part of match[2]!.matchAll(/([-+=])([ugo]|[rwxXst]*)/g)) {
       operations.push({ classes, op: part[1] as Operation['op'], perms: part[2]! });
     }
     normalized.push(`${who}${match[2]}`);

@@ -13,8 +13,18 @@ export function idSchema(description: string): Record<string, unknown> {
   return { anyOf: [{ type: 'string' }, { type: 'integer', minimum: 0 }], description };
 }
 
-/** Schema of a mode argument: octal text ('0644'), symbolic text ('u=rw,g=r') or a number (YAML 1.1 reads 0644 as 420). */
+/**
+ * Schema of a mode argument: octal text ('0644'), symbolic text ('u=rw,g=r') or a number (YAML 1.1 reads 0644 as 420).
+ * A type list, not anyOf: with ajv's coerceTypes an anyOf would turn 420 into the text '420' (octal 0420).
+ */
 export const modeSchema: Record<string, unknown> = {
-  anyOf: [{ type: 'string' }, { type: 'integer', minimum: 0, maximum: 4095 }],
+  type: ['string', 'integer'],
+  minimum: 0,
+  maximum: 4095,
   description: "Permissions: octal text ('0644'), symbolic ('u=rw,g=r,o=r', 'u+x') or a number (YAML's 0644).",
 };
+
+/** Schema `anyOf` requiring one of several alias arguments (each branch declares its property, for ajv's strictRequired). */
+export function requireOneOf(...names: string[]): Record<string, unknown>[] {
+  return names.map((name) => ({ required: [name], properties: { [name]: { type: 'string' } } }));
+}

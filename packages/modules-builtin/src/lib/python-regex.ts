@@ -37,9 +37,12 @@ export function compilePythonRegex(source: string, flags = ''): RegexResult {
     } else if (ch === '[') {
       inClass = true;
       out += ch;
-      // A `]` right after `[` or `[^` is a literal in both dialects.
+      // A `]` right after `[` or `[^` is a literal in Python; JavaScript needs it escaped.
       if (pattern[i + 1] === '^') out += pattern[++i];
-      if (pattern[i + 1] === ']') out += pattern[++i];
+      if (pattern[i + 1] === ']') {
+        out += '\\]';
+        i++;
+      }
     } else if (pattern.startsWith('(?P<', i)) {
       out += '(?<';
       i += 3;

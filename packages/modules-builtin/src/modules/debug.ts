@@ -16,7 +16,7 @@ export const debug = defineModule<DebugArgs>({
   schema: {
     type: 'object',
     properties: {
-      msg: { description: 'The message to print (any value: text, list, mapping).', default: 'Hello world!' },
+      msg: { description: "The message to print (any value: text, list, mapping); 'Hello world!' when neither msg nor var is given." },
       var: { type: 'string', description: 'A variable name or expression whose value is printed (under its own text as the key).' },
       verbosity: { type: 'integer', minimum: 0, default: 0, description: 'Only print at this -v level or above (applied by the engine).' },
     },

@@ -4,7 +4,7 @@ import { attributeKeys, matchesId, planAttributes, type AttributeRequest } from 
 import { stateDiff } from '../lib/file-diff.js';
 import { formatMode, parseMode, type ModeRule, type ModeSpec } from '../lib/file-mode.js';
 import { isStateError, readFileState, type FileState, type PresentFile } from '../lib/file-state.js';
-import { firstOf, idArgument, idSchema, modeSchema } from '../lib/module-args.js';
+import { firstOf, idArgument, idSchema, modeSchema, requireOneOf } from '../lib/module-args.js';
 import { firstErrorLine, runAll } from '../lib/target-commands.js';
 
 /** Arguments of `file`. */
@@ -52,7 +52,7 @@ export const file = defineModule<FileArgs>({
       access_time: { type: 'string', enum: ['now', 'preserve'], description: 'For state=touch: set the access time to now (default) or keep it.' },
       modification_time: { type: 'string', enum: ['now', 'preserve'], description: 'For state=touch: set the modification time to now (default) or keep it.' },
     },
-    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
+    anyOf: requireOneOf('path', 'dest', 'name'),
     additionalProperties: false,
   },
   async run(args, ctx) {

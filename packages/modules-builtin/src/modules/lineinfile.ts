@@ -2,7 +2,7 @@ import { defineModule } from '@kbrun/core';
 import { readEditableFile, saveEdit } from '../lib/edit-file.js';
 import type { ModeSpec } from '../lib/file-mode.js';
 import { splitKeepEnds, stripEol } from '../lib/lines.js';
-import { firstOf, idSchema, modeSchema } from '../lib/module-args.js';
+import { firstOf, idSchema, modeSchema, requireOneOf } from '../lib/module-args.js';
 import { compilePythonRegex, expandTemplate } from '../lib/python-regex.js';
 
 /** Arguments of `lineinfile`. */
@@ -51,7 +51,7 @@ export const lineinfile = defineModule<LineinfileArgs>({
       group: idSchema('The owning group (name or gid).'),
       backup: { type: 'boolean', default: false, description: 'Keep the old file under a timestamped name before changing it.' },
     },
-    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
+    anyOf: requireOneOf('path', 'dest', 'name'),
     additionalProperties: false,
   },
   async run(args, ctx) {

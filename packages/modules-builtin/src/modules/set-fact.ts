@@ -33,6 +33,7 @@ export const setFact = defineModule<SetFactArgs>({
     if (Object.keys(facts).length === 0) {
       return { failed: true, changed: false, msg: 'No key/value pairs provided, at least one is required for this action to succeed' };
     }
-    return { changed: false, ansible_facts: facts, _ansible_facts_cacheable: args.cacheable === true };
+    // Ansible's marker for facts the engine may also put in its fact cache.
+    return args.cacheable ? { changed: false, ansible_facts: facts, _ansible_facts_cacheable: true } : { changed: false, ansible_facts: facts };
   },
 });
