@@ -30,5 +30,5 @@ export { playbookJsonSchema } from './language/playbook-schema.js';
 export { ModuleRegistry } from './modules/module-registry.js';
 export { Templar, OMIT } from './template/templar.js';
 export { FILTERS } from './template/filters.js';
-export { compileExpression, evaluateCondition, pyJsonDumps, truthy } from './expr/index.js';
+export { compileExpression, evaluateCondition, ExpressionError, pyJsonDumps, truthy, UndefinedVariableError } from './expr/index.js';
 export { runPlaybook, executePlaybook, type ConnectionFactory, type RunPlaybookOptions, type RunPlaybookResult } from './exec/run-playbook.js';

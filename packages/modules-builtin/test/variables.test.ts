@@ -1,4 +1,4 @@
-import { KbrunError } from '@kbrun/core';
+import { KbrunError, UndefinedVariableError } from '@kbrun/core';
 import { describe, expect, it } from 'vitest';
 import { assert, debug, fail, includeVars, pause, setFact } from '../src/index.js';
 import { FIXTURES, makeContext, runModule } from './helpers/target.js';
@@ -23,7 +23,7 @@ describe('debug', () => {
     };
     expect((await debug.run({ var: 'ghost' }, ctx))['ghost']).toBe('VARIABLE IS NOT DEFINED!');
     ctx.evaluate = () => {
-      throw Object.assign(new Error("'ghost' is undefined"), { name: 'UndefinedVariableError' });
+      throw new UndefinedVariableError('ghost');
     };
     expect((await debug.run({ var: 'ghost' }, ctx))['ghost']).toBe('VARIABLE IS NOT DEFINED!');
     ctx.evaluate = () => {

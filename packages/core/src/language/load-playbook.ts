@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { KbrunError, KbrunErrors } from '../errors/kbrun-error.js';
+import type { AnyModule } from '../modules/define-module.js';
 import type { ModuleRegistry } from '../modules/module-registry.js';
 import { validateModuleArgs } from '../modules/validate-args.js';
 import { loadYamlFile, locationOf, valueLocationOf } from '../source/yaml-loader.js';
@@ -108,7 +109,7 @@ function loadTask(entry: unknown, parent: unknown[], registry: ModuleRegistry, e
   const action = modules[0]!;
   const module = registry.get(action)!;
   const written = entry[action];
-  const args = moduleArgs(written, module.freeForm, location, action, errors);
+  const args = moduleArgs(written, module, location, action, errors);
   if (!args) return undefined;
   if (isMapping(entry['args'])) for (const [k, v] of Object.entries(entry['args'])) if (!(k in args)) args[k] = v;
   const templatedArgs = new Set(Object.keys(args).filter((k) => Templar.containsTemplate(args[k])));
@@ -131,12 +132,14 @@ function loadTask(entry: unknown, parent: unknown[], registry: ModuleRegistry, e
 }
 
 /** Turns what is written under the module key into an argument mapping (free-form strings and `k=v` pairs included). */
-function moduleArgs(written: unknown, freeForm: string | undefined, location: SourceLocation | undefined, action: string, errors: KbrunError[]): Record<string, unknown> | undefined {
+function moduleArgs(written: unknown, module: AnyModule, location: SourceLocation | undefined, action: string, errors: KbrunError[]): Record<string, unknown> | undefined {
+  const freeForm = module.freeForm;
+  const schemaProperties = module.schema.properties;
   if (written === null || written === undefined) return {};
   if (isMapping(written)) return { ...written };
   if (typeof written === 'string' || typeof written === 'number' || typeof written === 'boolean') {
     const text = String(written);
-    if (freeForm) return { [freeForm]: text };
+    if (freeForm) return freeFormArgs(text, freeForm, Object.keys(schemaProperties));
     try {
       return parseKeyValues(text);
     } catch {
@@ -146,6 +149,20 @@ function moduleArgs(written: unknown, freeForm: string | undefined, location: So
   }
   errors.push(new KbrunError('E_SCHEMA', `the arguments of '${action}' must be a mapping`, { location }));
   return undefined;
+}
+
+/** A free-form string with Ansible's inline options: `chdir=/tmp creates=x make all` → { chdir, creates, cmd: 'make all' }. */
+function freeFormArgs(text: string, freeForm: string, known: readonly string[]): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  const options = known.filter((k) => k !== freeForm);
+  if (options.length === 0) return { [freeForm]: text };
+  const pattern = new RegExp(`(^|\\s)(${options.join('|')})=('[^']*'|"[^"]*"|\\S+)`, 'g');
+  const rest = text.replace(pattern, (_match, lead: string, key: string, value: string) => {
+    args[key] = /^(['"]).*\1$/.test(value) ? value.slice(1, -1) : value;
+    return lead;
+  });
+  args[freeForm] = rest.trim().replace(/\s{2,}/g, ' ');
+  return args;
 }
 
 /** `path=/tmp/x state=touch` → { path: '/tmp/x', state: 'touch' }. */

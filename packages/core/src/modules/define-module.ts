@@ -22,7 +22,8 @@ export interface ModuleResult {
   changed?: boolean;
   failed?: boolean;
   skipped?: boolean;
-  msg?: string;
+  /** Usually text; `debug` and `assert` may return any value here, as in Ansible. */
+  msg?: unknown;
   diff?: FileDiff | FileDiff[];
   /** Variables the engine stores on the host (set_fact, include_vars, facts). */
   ansible_facts?: Record<string, unknown>;

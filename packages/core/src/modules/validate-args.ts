@@ -36,6 +36,7 @@ export function validateModuleArgs(
   skip?: ReadonlySet<string>,
 ): KbrunError[] {
   const validate = validatorFor(module);
+  coerceAnsibleBooleans(module, args);
   if (validate(args)) return [];
   const errors: KbrunError[] = [];
   for (const error of validate.errors ?? []) {
@@ -45,6 +46,22 @@ export function validateModuleArgs(
     errors.push(toKbrunError(module, error, where));
   }
   return dedupe(errors);
+}
+
+const TRUE_WORDS = new Set(['yes', 'on', 'true', 'y', '1']);
+const FALSE_WORDS = new Set(['no', 'off', 'false', 'n', '0']);
+
+/** Ansible accepts yes/no/on/off (any case) for boolean arguments, as `k=v` strings often carry them. */
+function coerceAnsibleBooleans(module: AnyModule, args: Record<string, unknown>): void {
+  for (const [name, schema] of Object.entries(module.schema.properties)) {
+    const value = args[name];
+    if (typeof value !== 'string') continue;
+    const types = [schema['type']].flat();
+    if (!types.includes('boolean') || types.includes('string')) continue;
+    const word = value.trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) args[name] = true;
+    else if (FALSE_WORDS.has(word)) args[name] = false;
+  }
 }
 
 function topKey(error: ErrorObject): string | undefined {

@@ -42,20 +42,13 @@ export async function runCommandModule(ctx: ModuleContext, request: CommandReque
     if (check.rc !== 0 || answer === 'nochdir') {
       return { ...skippedBase, failed: true, changed: false, msg: `Unable to change directory before execution: ${request.chdir} does not exist or is not a directory` };
     }
-    if (answer[0] === '1') {
-      return { ...skippedBase, changed: false, rc: 0, stdout: `skipped, since ${request.creates} exists`, stdout_lines: [`skipped, since ${request.creates} exists`], stderr_lines: [], msg: `Did not run command since '${request.creates}' exists` };
-    }
-    if (answer[1] === '0') {
-      return {
-        ...skippedBase,
-        changed: false,
-        rc: 0,
-        stdout: `skipped, since ${request.removes} does not exist`,
-        stdout_lines: [`skipped, since ${request.removes} does not exist`],
-        stderr_lines: [],
-        msg: `Did not run command since '${request.removes}' does not exist`,
-      };
-    }
+    // Ansible's wording: "Did not run" for real, "Would not run" in check mode.
+    const notRun = (path: string, state: 'exists' | 'does not exist') => {
+      const stdout = `skipped, since ${path} ${state}`;
+      return { ...skippedBase, changed: false, rc: 0, stdout, stdout_lines: [stdout], stderr_lines: [], msg: `${ctx.check ? 'Would' : 'Did'} not run command since '${path}' ${state}` };
+    };
+    if (answer[0] === '1') return notRun(request.creates!, 'exists');
+    if (answer[1] === '0') return notRun(request.removes!, 'does not exist');
   }
   if (ctx.check) {
     // Ansible: with creates/removes that would let the command run, report a change; without them, skip.
