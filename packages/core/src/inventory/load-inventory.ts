@@ -126,31 +126,27 @@ export function expandHostRange(pattern: string): string[] {
 
 /** Loads `group_vars/` and `host_vars/` of a directory (beside an inventory or a playbook) into the inventory. */
 export async function addVarsDirectories(inventory: Inventory, directory: string): Promise<void> {
-  for (const name of inventory.groups.keys()) {
-    const layers = await readVarsEntries(join(directory, 'group_vars'), name);
-    if (layers.length) inventory.groupFileVars.set(name, [...(inventory.groupFileVars.get(name) ?? []), ...layers]);
-  }
-  for (const name of inventory.hosts.keys()) {
-    const layers = await readVarsEntries(join(directory, 'host_vars'), name);
-    if (layers.length) inventory.hostFileVars.set(name, [...(inventory.hostFileVars.get(name) ?? []), ...layers]);
-  }
+  await addVarsEntries(join(directory, 'group_vars'), new Set(inventory.groups.keys()), inventory.groupFileVars);
+  await addVarsEntries(join(directory, 'host_vars'), new Set(inventory.hosts.keys()), inventory.hostFileVars);
   inventory.invalidate();
 }
 
-/** `dir/name.yml` (or .yaml, .json, no extension) and every file of `dir/name/`, sorted. */
-async function readVarsEntries(directory: string, name: string): Promise<Record<string, unknown>[]> {
-  const layers: Record<string, unknown>[] = [];
-  for (const ext of VARS_EXTENSIONS) {
-    const file = join(directory, name + ext);
-    const info = await stat(file).catch(() => undefined);
-    if (info?.isFile()) layers.push(await readVarsFile(file));
-    if (ext === '' && info?.isDirectory()) {
-      for (const entry of (await readdir(file)).sort()) {
-        if (VARS_EXTENSIONS.includes(extname(entry))) layers.push(await readVarsFile(join(file, entry)));
-      }
-    }
+/**
+ * For each entry of a vars directory named after a known group/host: `name.yml` (or .yaml, .json, no extension)
+ * and every file of `name/`, sorted. The directory is listed once, whatever the inventory's size.
+ */
+async function addVarsEntries(directory: string, names: ReadonlySet<string>, into: Map<string, Record<string, unknown>[]>): Promise<void> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const ext = extname(entry.name);
+    // `web.example.com` (no extension) is a host name; `web.yml` is the vars of `web`.
+    const name = entry.isDirectory() || names.has(entry.name) ? entry.name : VARS_EXTENSIONS.includes(ext) ? entry.name.slice(0, entry.name.length - ext.length) : undefined;
+    if (name === undefined || !names.has(name)) continue;
+    const path = join(directory, entry.name);
+    const files = entry.isDirectory() ? (await readdir(path)).filter((f) => VARS_EXTENSIONS.includes(extname(f))).sort().map((f) => join(path, f)) : [path];
+    const layers = await Promise.all(files.map((f) => readVarsFile(f)));
+    into.set(name, [...(into.get(name) ?? []), ...layers]);
   }
-  return layers;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Tags } from 'yaml';
 import { KbrunError, KbrunErrors } from '../errors/kbrun-error.js';
 import { rememberSource, type SourceLocation } from './location.js';
 
@@ -35,11 +35,25 @@ export function copyLocations(from: object, to: object): void {
   if (info) locations.set(to, info);
 }
 
+/**
+ * YAML 1.1 booleans as PyYAML (and so Ansible) reads them: yes/no/true/false/on/off in three casings.
+ * The yaml package's 1.1 schema also takes y/n, which would turn a variable named `n` into `false`.
+ */
+const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+
+function pyyamlBooleans(tags: Tags): Tags {
+  return tags.map((tag) => {
+    if (typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test) return tag;
+    return { ...tag, test: tag.test.test('yes') ? PYYAML_TRUE : PYYAML_FALSE };
+  });
+}
+
 /** Parses YAML text (YAML 1.1, as Ansible reads it: yes/no booleans, 0755 octal) keeping source locations. */
 export function parseYaml(text: string, file: string): unknown[] {
   rememberSource(file, text);
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { version: '1.1', lineCounter, merge: true, uniqueKeys: true, prettyErrors: false });
+  const documents = parseAllDocuments(text, { version: '1.1', lineCounter, merge: true, uniqueKeys: true, prettyErrors: false, customTags: pyyamlBooleans });
   const list = Array.isArray(documents) ? documents : [documents];
   const errors: KbrunError[] = [];
   for (const doc of list) {

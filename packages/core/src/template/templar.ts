@@ -117,11 +117,13 @@ export class Templar {
   private fromHandlebars(ast: AST, text: string): Compiled {
     const only = ast.body.length === 1 ? ast.body[0] : undefined;
     if (only?.type === 'MustacheStatement' && text.trim() === text) {
-      const m = only as hbs.AST.MustacheStatement;
-      const path = m.path as Expr;
-      const expr: Expr =
-        m.params.length === 0 && m.hash === undefined ? path : ({ type: 'SubExpression', path, params: m.params, hash: m.hash, loc: m.loc } as Expr);
-      return { kind: 'native', expr };
+      return { kind: 'native', expr: mustacheExpression(only as hbs.AST.MustacheStatement) };
+    }
+    const parts = flatParts(ast);
+    if (parts) {
+      // Text and simple {{ }} only: rendered directly, without the Handlebars runtime's per-call setup.
+      const helpers = this.hb.helpers;
+      return { kind: 'text', render: (vars) => parts.map((p) => (typeof p === 'string' ? p : stringify(evaluateNative(p, vars, helpers)))).join('') };
     }
     wrapMustaches(ast);
     const render = this.hb.compile(ast, { noEscape: true, strict: false });
@@ -137,15 +139,34 @@ export function stringify(value: unknown): string {
   return String(value);
 }
 
+/** A `{{ }}` as one expression: a bare path, a literal, or a helper call (as a sub-expression). */
+function mustacheExpression(m: hbs.AST.MustacheStatement): Expr {
+  if (m.params.length === 0 && m.hash === undefined) return m.path as Expr;
+  return { type: 'SubExpression', path: m.path, params: m.params, hash: m.hash, loc: m.loc } as Expr;
+}
+
+/** The template as text pieces and expressions when it has no blocks, partials or data variables; else undefined. */
+function flatParts(program: AST): Array<string | Expr> | undefined {
+  const parts: Array<string | Expr> = [];
+  for (const statement of program.body) {
+    if (statement.type === 'ContentStatement') parts.push((statement as hbs.AST.ContentStatement).value);
+    else if (statement.type === 'CommentStatement') continue;
+    else if (statement.type === 'MustacheStatement') {
+      const m = statement as hbs.AST.MustacheStatement;
+      if (m.path.type === 'PathExpression' && ((m.path as hbs.AST.PathExpression).data || (m.path as hbs.AST.PathExpression).depth > 0)) return undefined;
+      parts.push(mustacheExpression(m));
+    } else return undefined;
+  }
+  return parts;
+}
+
 /** Replaces each `{{x}}` by `{{__kbrun_str x path="x"}}`: variables win over helpers, undefined ones fail, values print as JSON. */
 function wrapMustaches(program: AST): void {
   for (const statement of program.body) {
     if (statement.type === 'MustacheStatement') {
       const m = statement as hbs.AST.MustacheStatement;
       const isBare = m.params.length === 0 && m.hash === undefined;
-      const inner: Expr = isBare
-        ? (m.path as Expr)
-        : ({ type: 'SubExpression', path: m.path, params: m.params, hash: m.hash, loc: m.loc } as Expr);
+      const inner = mustacheExpression(m);
       const pairs: hbs.AST.HashPair[] = [];
       if (isBare && m.path.type === 'PathExpression') {
         pairs.push({ type: 'HashPair', key: 'path', value: { type: 'StringLiteral', value: (m.path as hbs.AST.PathExpression).original, original: (m.path as hbs.AST.PathExpression).original, loc: m.loc } as Expr, loc: m.loc });
