@@ -271,4 +271,26 @@ describe('output', () => {
       expect(run.stdout).toContain("'no_log: true' was specified");
     }
   });
+
+  it('shows live progress while a task waits, without flooding a log', async () => {
+    project = tempProject({ 'site.yml': `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: wait a bit\n      pause: { seconds: 3 }\n` });
+    const json = await runKbrun(['--output', 'json', project.path('site.yml')]);
+    const progress = events(json.stdout).filter((e) => e['type'] === 'progress');
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress[0]).toMatchObject({ task: 'wait a bit', running: ['localhost'] });
+    const text = await runKbrun([project.path('site.yml')]);
+    expect(text.stdout.match(/… wait a bit: waiting on localhost/g)).toHaveLength(1);
+    expect(text.stdout).not.toContain('\r');
+  });
+
+  it('-v shows results and -vvv the commands run', async () => {
+    project = tempProject({ 'site.yml': `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - command: echo hi\n` });
+    const quiet = await runKbrun([project.path('site.yml')]);
+    expect(quiet.stdout).toMatch(/changed: \[localhost\]\n/);
+    const v = await runKbrun(['-v', project.path('site.yml')]);
+    expect(v.stdout).toContain('changed: [localhost] => {"changed": true, "cmd": ["echo", "hi"]');
+    expect(v.stdout).not.toContain('<localhost>');
+    const vvv = await runKbrun(['-vvv', project.path('site.yml')]);
+    expect(vvv.stdout).toMatch(/<localhost> .*echo.*hi/);
+  });
 });
