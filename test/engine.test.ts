@@ -109,6 +109,41 @@ describe('loops, register and conditions', () => {
   });
 });
 
+describe('task keywords', () => {
+  it('passes environment, loads include_vars, flattens with_items and pauses between items', async () => {
+    project = tempProject({
+      'vars/extra.yml': 'region: nbg1\n',
+      'site.yml': `- hosts: localhost
+  gather_facts: false
+  environment: { PLAY_LEVEL: play }
+  tasks:
+    - name: env
+      shell: echo $PLAY_LEVEL-$TASK_LEVEL
+      environment: { TASK_LEVEL: "{{ 'task' }}" }
+      register: env
+    - include_vars: vars/extra.yml
+    - name: included
+      debug: { msg: "{{ region }}" }
+    - name: items
+      debug: { msg: "{{ item }}" }
+      with_items: [[a, b], c]
+    - name: paced
+      command: date +%s%N
+      loop: [1, 2]
+      loop_control: { pause: 0.4 }
+      register: paced
+`,
+    });
+    const run = await runKbrun(['--output', 'json', project.path('site.yml')]);
+    expect(run.code).toBe(0);
+    expect(registered(run.stdout, 'env')['stdout']).toBe('play-task');
+    expect(registered(run.stdout, 'included')['msg']).toBe('nbg1');
+    expect(results(run.stdout, 'items').filter((e) => e['item'] !== undefined).map((e) => e['item'])).toEqual(['a', 'b', 'c']);
+    const [first, second] = (registered(run.stdout, 'paced')['results'] as Array<Record<string, string>>).map((r) => BigInt(r['stdout']!));
+    expect(Number((second! - first!) / 1_000_000n)).toBeGreaterThanOrEqual(380);
+  });
+});
+
 describe('hosts, failures and strategies', () => {
   it('stops a failed host and lets the others go on (exit code 2)', async () => {
     project = tempProject({

@@ -1,6 +1,8 @@
 // bench/engine: 1,000 hosts × 50 tasks of debug/set_fact on the local connection, through the library API.
 // Usage: npm run bench:engine [-- --hosts 1000 --tasks 50 --runs 5]
-// Prints the median wall time per task-host over the runs and the peak RSS of this process.
+// Prints the median wall time per task-host over the runs and the peak RSS of this process, then the median
+// wall time of the whole `kbrun --output json` command on the same playbook (process start and output included).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,9 +38,30 @@ for (let r = 0; r < runs; r++) {
 }
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+const bin = new URL('../../packages/cli/bin/kbrun.js', import.meta.url).pathname;
+const cliTimes = [];
+for (let r = 0; r < runs; r++) {
+  const start = performance.now();
+  const cli = spawnSync(process.execPath, [bin, '--output', 'json', '-i', join(dir, 'hosts.yml'), join(dir, 'site.yml')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  cliTimes.push(performance.now() - start);
+  if (cli.status !== 0) throw new Error(`kbrun exited with ${cli.status}`);
+}
 rmSync(dir, { recursive: true, force: true });
 
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)];
-const perTaskHost = (median * 1000) / (hosts * tasks);
-console.log(JSON.stringify({ hosts, tasks, runs, medianMs: Math.round(median), perTaskHostUs: Number(perTaskHost.toFixed(1)), peakRssMB: Math.round(peakRss / 2 ** 20), eventsPerRun: events / runs, node: process.version }));
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const perTaskHost = (median(times) * 1000) / (hosts * tasks);
+console.log(
+  JSON.stringify({
+    hosts,
+    tasks,
+    runs,
+    medianMs: Math.round(median(times)),
+    perTaskHostUs: Number(perTaskHost.toFixed(1)),
+    peakRssMB: Math.round(peakRss / 2 ** 20),
+    eventsPerRun: events / runs,
+    cliMedianMs: Math.round(median(cliTimes)),
+    cliPerTaskHostUs: Number(((median(cliTimes) * 1000) / (hosts * tasks)).toFixed(1)),
+    node: process.version,
+  }),
+);

@@ -201,12 +201,14 @@ function renderArgs(run: RunContext, task: Task, vars: Vars): Vars {
   return args;
 }
 
+/** The play's `environment` merged with the task's (the task wins), rendered for this host. */
 function renderEnvironment(run: RunContext, task: Task, play: Play, vars: Vars): Record<string, string> {
-  const raw = inherited(task, play, 'environment');
-  if (raw === undefined || raw === null) return {};
-  const rendered = run.templar.renderDeep(raw, vars) as Record<string, unknown>;
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rendered)) env[k] = stringify(v);
+  for (const raw of [play.keywords['environment'], task.keywords['environment']]) {
+    if (raw === undefined || raw === null) continue;
+    const rendered = run.templar.renderDeep(raw, vars) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(rendered)) env[k] = stringify(v);
+  }
   return env;
 }
 
