@@ -19,6 +19,7 @@ export { dial, type DialOptions } from './net/dialer.js';
 export { guardedDispatcher } from './net/http-dispatcher.js';
 export { enableLoopbackOnly, isLoopbackAddress, loopbackOnly } from './net/loopback-guard.js';
 export { shellJoin, shellQuote, shellSplit } from './util/quote.js';
+export { didYouMean, suggest } from './util/similar.js';
 export { createClock, type Clock } from './util/clock.js';
 export { Inventory, type InventoryGroup, type InventoryHost } from './inventory/inventory.js';
 export { loadInventory, expandHostRange } from './inventory/load-inventory.js';

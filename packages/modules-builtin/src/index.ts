@@ -11,6 +11,7 @@ import { includeVars } from './modules/include-vars.js';
 import { lineinfile } from './modules/lineinfile.js';
 import { pause } from './modules/pause.js';
 import { setFact } from './modules/set-fact.js';
+import { setup } from './modules/setup.js';
 import { shell } from './modules/shell.js';
 import { slurp } from './modules/slurp.js';
 import { stat } from './modules/stat.js';
@@ -32,6 +33,7 @@ export type { IncludeVarsArgs } from './modules/include-vars.js';
 export type { LineinfileArgs } from './modules/lineinfile.js';
 export type { PauseArgs } from './modules/pause.js';
 export type { SetFactArgs } from './modules/set-fact.js';
+export { setup, type SetupArgs } from './modules/setup.js';
 export type { ShellArgs } from './modules/shell.js';
 export type { SlurpArgs } from './modules/slurp.js';
 export type { StatArgs } from './modules/stat.js';
@@ -58,4 +60,5 @@ export const builtinModules: ModulePack = {
   slurp,
   uri,
   include_vars: includeVars,
+  setup,
 };

@@ -1,3 +1,5 @@
+import type { BecomeOptions } from './become.js';
+
 /** Options for one command run on a target. */
 export interface ExecOptions {
   /** Bytes written to the command's standard input, then closed. */
@@ -9,6 +11,8 @@ export interface ExecOptions {
   /** Kill the command after this many milliseconds (rc 124, like timeout(1)). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Run as another user (set by the engine from `become`). */
+  become?: BecomeOptions;
 }
 
 /** What a finished command returned; a non-zero rc is a result, not an exception. */

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { sudoArgv } from './become.js';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from './connection.js';
 
 /** Runs commands and file operations on the controller itself (`ansible_connection: local`). */
@@ -9,7 +10,13 @@ export class LocalConnection implements Connection {
   readonly kind = 'local';
 
   exec(command: string | readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const [file, args] = typeof command === 'string' ? ['/bin/sh', ['-c', command]] : [command[0]!, command.slice(1)];
+    let argv: readonly string[] = typeof command === 'string' ? ['/bin/sh', '-c', command] : command;
+    let stdin = options.stdin;
+    if (options.become) {
+      argv = sudoArgv(argv, options.become);
+      if (options.become.password !== undefined) stdin = Buffer.concat([Buffer.from(`${options.become.password}\n`), Buffer.from(stdin ?? '')]);
+    }
+    const [file, args] = [argv[0]!, argv.slice(1)];
     return new Promise<ExecResult>((resolve, reject) => {
       const child = spawn(file, args, {
         cwd: options.cwd,
@@ -45,7 +52,7 @@ export class LocalConnection implements Connection {
           stderr: timedOut ? `${stderr}command timed out after ${options.timeoutMs} ms\n` : stderr,
         });
       });
-      if (options.stdin !== undefined) child.stdin.end(options.stdin);
+      if (stdin !== undefined) child.stdin.end(stdin);
       else child.stdin.end();
     });
   }

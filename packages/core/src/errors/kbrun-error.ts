@@ -21,7 +21,10 @@ export type ErrorCode =
   | 'E_NET_GUARD'
   | 'E_MODULE'
   | 'E_CLI_OPTION'
-  | 'E_VARS_FILE';
+  | 'E_VARS_FILE'
+  | 'E_VAULT'
+  | 'E_CONFIG'
+  | 'E_PROTECTED_HOST';
 
 /** One error class for everything kbrun reports: a code, an actionable message, and where in the YAML it comes from. */
 export class KbrunError extends Error {

@@ -22,12 +22,17 @@ export interface TaskInfo {
   action: string;
   location: SourceLocation | undefined;
   noLog: boolean;
+  /** True for a handler (shown as RUNNING HANDLER). */
+  handler?: boolean;
 }
 
 /** Every event the engine emits; printers, log writers and reports consume them. The engine prints nothing. */
 export type KbrunEvent =
   | { type: 'playbook_start'; file: string; check: boolean }
   | { type: 'play_start'; name: string; pattern: string; hosts: string[] }
+  | { type: 'batch_start'; play: string; batch: number; of: number; hosts: string[] }
+  | { type: 'batch_end'; play: string; batch: number; of: number; hosts: string[]; failed: string[]; unreachable: string[] }
+  | { type: 'included'; task: TaskInfo; file: string; hosts: string[] }
   | { type: 'no_hosts'; message: string }
   | { type: 'task_start'; task: TaskInfo }
   | {
@@ -41,6 +46,8 @@ export type KbrunEvent =
       label?: string;
       /** True for the combined result of a whole loop, sent after its items. */
       loop?: boolean;
+      /** The host the task ran on instead (`delegate_to`). */
+      delegatedTo?: string;
       ignored?: boolean;
       result: Record<string, unknown>;
     }

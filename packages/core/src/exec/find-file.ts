@@ -2,14 +2,16 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { KbrunError } from '../errors/kbrun-error.js';
 
-/** Finds a controller-side file: absolute as given, else `<playbook dir>/<kind>/<path>`, then `<playbook dir>/<path>`. */
-export function findControllerFile(playbookDirectory: string, kind: 'files' | 'templates' | 'vars', path: string): string {
+/**
+ * Finds a controller-side file: absolute as given; else in each base directory (the role first, then the
+ * task file's directory, then the playbook's), as `<base>/<kind>/<path>` and then `<base>/<path>`.
+ */
+export function findControllerFile(bases: readonly string[], kind: 'files' | 'templates' | 'vars', path: string): string {
   if (isAbsolute(path)) {
     if (existsSync(path)) return path;
   } else {
-    for (const candidate of [join(playbookDirectory, kind, path), join(playbookDirectory, path)]) if (existsSync(candidate)) return candidate;
+    for (const base of bases) for (const candidate of [join(base, kind, path), join(base, path)]) if (existsSync(candidate)) return candidate;
   }
-  throw new KbrunError('E_FILE_NOT_FOUND', `could not find '${path}' (looked in ${isAbsolute(path) ? path : `${join(playbookDirectory, kind)}/ and ${playbookDirectory}/`})`, {
-    hint: `put the file in ${kind}/ beside the playbook or give an absolute path`,
-  });
+  const looked = isAbsolute(path) ? path : [...new Set(bases)].map((b) => join(b, kind)).join(', ');
+  throw new KbrunError('E_FILE_NOT_FOUND', `could not find '${path}' (looked in ${looked})`, { hint: `put the file in ${kind}/ beside the playbook (or the role) or give an absolute path` });
 }

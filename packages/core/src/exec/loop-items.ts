@@ -1,10 +1,10 @@
 import { KbrunError } from '../errors/kbrun-error.js';
-import type { Task } from '../language/model.js';
+import type { NodeBase } from '../language/model.js';
 import type { Templar } from '../template/templar.js';
 import { valueLocationOf } from '../source/yaml-loader.js';
 
 /** The items of a task's `loop` or `with_items`, rendered for one host; undefined when the task does not loop. */
-export function loopItems(task: Task, templar: Templar, vars: Readonly<Record<string, unknown>>): unknown[] | undefined {
+export function loopItems(task: NodeBase, templar: Templar, vars: Readonly<Record<string, unknown>>): unknown[] | undefined {
   const keyword = task.keywords['loop'] !== undefined ? 'loop' : task.keywords['with_items'] !== undefined ? 'with_items' : undefined;
   if (!keyword) return undefined;
   const location = valueLocationOf(task.keywordSource, keyword);
@@ -31,7 +31,7 @@ export interface LoopControl {
 }
 
 /** Reads `loop_control` (label is rendered per item by the caller). */
-export function loopControl(task: Task, templar: Templar, vars: Readonly<Record<string, unknown>>): LoopControl {
+export function loopControl(task: NodeBase, templar: Templar, vars: Readonly<Record<string, unknown>>): LoopControl {
   const control = (task.keywords['loop_control'] ?? {}) as Record<string, unknown>;
   const pause = control['pause'] === undefined ? 0 : Number(templar.render(String(control['pause']), vars));
   return {

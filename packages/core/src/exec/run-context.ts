@@ -1,6 +1,5 @@
 import type { Connection } from '../connection/connection.js';
 import type { KbrunEvent } from '../events/events.js';
-import type { Play, Task } from '../language/model.js';
 import type { Templar } from '../template/templar.js';
 import type { Clock } from '../util/clock.js';
 import type { VariableManager } from '../vars/variable-manager.js';
@@ -21,11 +20,6 @@ export interface RunContext {
   connectionFor(host: string, kind: string, vars: Readonly<Record<string, unknown>>): Promise<Connection>;
   /** Which hosts are still in which task, for live progress. */
   progress: ProgressBoard;
-}
-
-/** A task's keyword value, falling back to the play's (keywords that plays pass down to their tasks). */
-export function inherited(task: Task, play: Play, keyword: string): unknown {
-  return task.keywords[keyword] ?? play.keywords[keyword];
 }
 
 /** Ansible-style boolean: true, yes, on, 1 (any case) are true. */

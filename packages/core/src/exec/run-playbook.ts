@@ -2,22 +2,27 @@ import { resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { ConnectionError, type Connection } from '../connection/connection.js';
 import { LocalConnection } from '../connection/local-connection.js';
-import type { EventListener, HostStats, KbrunEvent, TaskInfo } from '../events/events.js';
+import { KbrunErrors, type KbrunError } from '../errors/kbrun-error.js';
+import type { EventListener, HostStats, KbrunEvent } from '../events/events.js';
 import { resolveHostPattern } from '../inventory/host-pattern.js';
 import { Inventory } from '../inventory/inventory.js';
 import { addVarsDirectories, loadInventory } from '../inventory/load-inventory.js';
+import { includedNodes } from '../language/load-tasks.js';
 import { loadPlaybook } from '../language/load-playbook.js';
-import type { Play, Playbook, Task } from '../language/model.js';
+import type { LoadScope } from '../language/load-scope.js';
+import type { Include, Play, Playbook, TaskNode } from '../language/model.js';
 import type { ModulePack } from '../modules/define-module.js';
 import { ModuleRegistry } from '../modules/module-registry.js';
-import { readVarsFile, valueLocationOf } from '../source/yaml-loader.js';
+import { readVarsFile } from '../source/yaml-loader.js';
 import { Templar } from '../template/templar.js';
 import { createClock, type Clock } from '../util/clock.js';
 import { layer, VariableManager, type Layer } from '../vars/variable-manager.js';
-import { runPlayTasks, type HostFailures } from './play-runner.js';
+import { orderHosts, splitBatches } from './batches.js';
+import { BatchRun, type BatchServices, type HostFailures } from './play-runner.js';
 import { ProgressBoard } from './progress-board.js';
 import type { RunContext } from './run-context.js';
 import { RunStats } from './stats.js';
+import { TagFilter } from './tag-filter.js';
 
 /** Opens a connection of one kind (`ssh`, …) to a host, from the host's variables. */
 export type ConnectionFactory = (host: string, vars: Readonly<Record<string, unknown>>) => Promise<Connection>;
@@ -37,6 +42,15 @@ export interface RunPlaybookOptions {
   /** Hosts run in parallel (default 50). */
   forks?: number;
   verbosity?: number;
+  /** `--tags` / `--skip-tags`. */
+  tags?: readonly string[];
+  skipTags?: readonly string[];
+  /** `--start-at-task NAME`. */
+  startAtTask?: string;
+  /** `--force-handlers`: run notified handlers on hosts that failed too. */
+  forceHandlers?: boolean;
+  /** Directories searched for roles besides `roles/` beside the playbook. */
+  rolesPath?: readonly string[];
   /** Module packs to register (e.g. `builtinModules`). */
   modules: readonly ModulePack[];
   /** Receives every event of the run. */
@@ -58,14 +72,14 @@ export interface RunPlaybookResult {
 /** Loads, validates and runs a playbook. Loading errors are thrown (KbrunErrors) before anything runs. */
 export async function runPlaybook(options: RunPlaybookOptions): Promise<RunPlaybookResult> {
   const registry = new ModuleRegistry(options.modules);
-  const playbook = await loadPlaybook(options.playbook, registry);
+  const playbook = await loadPlaybook(options.playbook, registry, { rolesPath: options.rolesPath ?? [] });
   const inventory = options.inventory instanceof Inventory ? options.inventory : await loadInventory(options.inventory ?? []);
   await addVarsDirectories(inventory, playbook.directory);
-  return executePlaybook(playbook, inventory, options);
+  return executePlaybook(playbook, inventory, registry, options);
 }
 
 /** Runs an already loaded playbook against an inventory. */
-export async function executePlaybook(playbook: Playbook, inventory: Inventory, options: RunPlaybookOptions): Promise<RunPlaybookResult> {
+export async function executePlaybook(playbook: Playbook, inventory: Inventory, registry: ModuleRegistry, options: RunPlaybookOptions): Promise<RunPlaybookResult> {
   const emit = (event: KbrunEvent) => options.onEvent?.(event);
   const templar = new Templar();
   const extraVars = options.extraVars ?? {};
@@ -105,13 +119,35 @@ export async function executePlaybook(playbook: Playbook, inventory: Inventory, 
       return connection;
     },
   };
-  const forks = new PQueue({ concurrency: Math.max(1, options.forks ?? 50) });
-  const limit = options.limit ? new Set(resolveHostPattern(inventory, options.limit)) : undefined;
+  let currentInventory = inventory;
+  const services: BatchServices = {
+    forks: new PQueue({ concurrency: Math.max(1, options.forks ?? 50) }),
+    stats,
+    failures,
+    tags: new TagFilter(options.tags, options.skipTags),
+    startAt: { name: options.startAtTask },
+    forceHandlers: options.forceHandlers ?? false,
+    loadInclude: (node, target) => loadInclude(node, target, registry, options.rolesPath ?? [], playbook.directory),
+    refreshInventory: async () => {
+      if (options.inventory instanceof Inventory || !options.inventory) return;
+      const fresh = await loadInventory(options.inventory);
+      await addVarsDirectories(fresh, playbook.directory);
+      currentInventory.hosts.clear();
+      currentInventory.groups.clear();
+      for (const [name, host] of fresh.hosts) currentInventory.hosts.set(name, host);
+      for (const [name, group] of fresh.groups) currentInventory.groups.set(name, group);
+      fresh.groupFileVars.forEach((v, k) => currentInventory.groupFileVars.set(k, v));
+      fresh.hostFileVars.forEach((v, k) => currentInventory.hostFileVars.set(k, v));
+      currentInventory.invalidate();
+      vars.refreshInventory();
+    },
+  };
+  const limit = options.limit ? new Set(resolveHostPattern(currentInventory, options.limit)) : undefined;
   emit({ type: 'playbook_start', file: playbook.file, check });
   try {
-    for (const play of playbook.plays) {
+    plays: for (const play of playbook.plays) {
       const pattern = templar.renderDeep(play.hosts, extraVars) as string | string[];
-      const matched = resolveHostPattern(inventory, pattern).filter((h) => !limit || limit.has(h));
+      const matched = orderHosts(resolveHostPattern(currentInventory, pattern).filter((h) => !limit || limit.has(h)), play.keywords['order']);
       const hosts = matched.filter((h) => !failures.failed.has(h) && !failures.unreachable.has(h));
       emit({ type: 'play_start', name: play.name, pattern: Array.isArray(pattern) ? pattern.join(',') : pattern, hosts });
       if (hosts.length === 0) {
@@ -119,18 +155,23 @@ export async function executePlaybook(playbook: Playbook, inventory: Inventory, 
         continue;
       }
       for (const host of hosts) stats.touch(host);
-      vars.startPlay(await playLayers(play, playbook, templar, extraVars), {
-        ansible_play_name: play.name,
-        ansible_play_hosts_all: hosts,
-        ansible_play_hosts: hosts,
-        ansible_play_batch: hosts,
-      });
-      await runPlayTasks({ run, play, hosts, forks, stats, failures, infos: taskInfos(play) });
-      emit({ type: 'play_end', name: play.name });
-      if (hosts.every((h) => failures.failed.has(h) || failures.unreachable.has(h))) {
-        emit({ type: 'no_hosts', message: 'NO MORE HOSTS LEFT' });
-        break;
+      vars.startPlay(await playLayers(play, playbook, templar, extraVars), { ansible_play_name: play.name, ansible_play_hosts_all: hosts });
+      const batches = splitBatches(hosts, templar.renderDeep(play.keywords['serial'], extraVars));
+      for (const [index, batch] of batches.entries()) {
+        emit({ type: 'batch_start', play: play.name, batch: index + 1, of: batches.length, hosts: batch });
+        const outcome = await new BatchRun(run, play, batch, services, hosts).execute();
+        emit({ type: 'batch_end', play: play.name, batch: index + 1, of: batches.length, hosts: batch, failed: batch.filter((h) => failures.failed.has(h)), unreachable: batch.filter((h) => failures.unreachable.has(h)) });
+        if (outcome.abortRun) {
+          emit({ type: 'no_hosts', message: 'NO MORE HOSTS LEFT' });
+          break plays;
+        }
+        if (outcome.endPlay) break;
+        if (batch.every((h) => failures.failed.has(h) || failures.unreachable.has(h))) {
+          emit({ type: 'no_hosts', message: 'NO MORE HOSTS LEFT' });
+          break plays;
+        }
       }
+      emit({ type: 'play_end', name: play.name });
     }
   } finally {
     await Promise.allSettled([...connections.values()].map(async (c) => (await c).close()));
@@ -145,13 +186,32 @@ export async function executePlaybook(playbook: Playbook, inventory: Inventory, 
 async function playLayers(play: Play, playbook: Playbook, templar: Templar, extraVars: Record<string, unknown>): Promise<Layer[]> {
   const layers: Layer[] = [layer(play.vars, play.location)];
   const context = { ...play.vars, ...extraVars, playbook_dir: playbook.directory };
-  for (const [index, file] of play.varsFiles.entries()) {
+  for (const file of play.varsFiles) {
     const path = resolve(playbook.directory, String(templar.render(file, context)));
-    layers.push(layer(await readVarsFile(path, valueLocationOf(play.varsFiles, index) ?? play.location)));
+    layers.push(layer(await readVarsFile(path, play.location)));
   }
   return layers;
 }
 
-function taskInfos(play: Play): Map<Task, TaskInfo> {
-  return new Map(play.tasks.map((task) => [task, { id: task.id, name: task.name, action: task.action, location: task.location, noLog: task.keywords['no_log'] === true }]));
+/** Reads what an include brings at run time, with the same validation as loading (errors thrown together). */
+async function loadInclude(node: Include, target: string, registry: ModuleRegistry, rolesPath: readonly string[], playbookDirectory: string): Promise<TaskNode[]> {
+  const errors: KbrunError[] = [];
+  const scope: LoadScope = {
+    registry,
+    errors,
+    directory: node.directory,
+    rolesPath: [resolve(playbookDirectory, 'roles'), ...rolesPath],
+    keywords: Object.fromEntries(Object.entries(node.keywords).filter(([k]) => !['when', 'loop', 'with_items', 'loop_control', 'tags', 'name', 'vars', 'include_tasks', 'include_role'].includes(k))),
+    conditions: [],
+    vars: node.vars,
+    defaults: node.defaults,
+    tags: [],
+    role: node.role,
+    importing: [],
+    from: node.location,
+    roleHandlers: { handlers: [], loaded: new Set() },
+  };
+  const nodes = await includedNodes(node, scope, target);
+  if (errors.length > 0) throw new KbrunErrors(errors);
+  return nodes;
 }

@@ -10,6 +10,13 @@ export class RunStats {
     return (this.hosts[host] ??= { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 });
   }
 
+  /** A host's failure was rescued: Ansible moves it from `failed` to `rescued`. */
+  rescue(host: string): void {
+    const stats = this.touch(host);
+    if (stats.failed > 0) stats.failed--;
+    stats.rescued++;
+  }
+
   /** Counts one task outcome: an ignored failure counts as ok and ignored; changed results count in ok and changed. */
   record(host: string, outcome: HostOutcome): void {
     const stats = this.touch(host);

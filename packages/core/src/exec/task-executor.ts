@@ -1,17 +1,18 @@
 import { ConnectionError } from '../connection/connection.js';
 import { KbrunError } from '../errors/kbrun-error.js';
 import type { HostStatus, TaskInfo } from '../events/events.js';
-import type { Condition, Play, Task } from '../language/model.js';
+import { compileExpression } from '../expr/index.js';
+import type { Condition, NodeBase, Task, VarsSource } from '../language/model.js';
 import type { ModuleContext, ModuleResult } from '../modules/define-module.js';
 import { validateModuleArgs } from '../modules/validate-args.js';
-import { valueLocationOf, locationOf } from '../source/yaml-loader.js';
+import { locationOf, valueLocationOf } from '../source/yaml-loader.js';
 import { stringify } from '../template/templar.js';
-import { compileExpression } from '../expr/index.js';
-import { layer, type Layer } from '../vars/variable-manager.js';
+import { layer, type TaskScope } from '../vars/variable-manager.js';
+import { withBecome, becomeOf } from '../connection/become.js';
 import { checkCondition } from './conditions.js';
-import { itemVars, loopControl, loopItems } from './loop-items.js';
-import { asBoolean, inherited, type RunContext } from './run-context.js';
 import { findControllerFile } from './find-file.js';
+import { itemVars, loopControl, loopItems } from './loop-items.js';
+import { asBoolean, type RunContext } from './run-context.js';
 
 type Vars = Record<string, unknown>;
 type Result = Record<string, unknown>;
@@ -23,55 +24,84 @@ export interface HostOutcome {
   result: Result;
 }
 
-const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
-const taskLayers = new WeakMap<Task, Layer[]>();
+/** The text that replaces results of `no_log` tasks everywhere they are shown. */
+export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+const scopes = new WeakMap<NodeBase, TaskScope>();
+
+/** The variable layers of a node (role defaults, block/role/task vars), built once per node. */
+export function taskScope(node: NodeBase): TaskScope {
+  let scope = scopes.get(node);
+  if (!scope) {
+    const toLayer = (source: VarsSource) => layer(source.values, source.location);
+    scope = { defaults: node.defaults.map(toLayer), layers: node.vars.map(toLayer) };
+    scopes.set(node, scope);
+  }
+  return scope;
+}
+
+/** True when the node's inherited and own `when` hold for a host (with its extra variables). */
+export function conditionsHold(node: NodeBase, vars: Vars): boolean {
+  for (const inherited of node.conditions) if (!checkCondition('when', inherited.condition, vars, inherited.location)) return false;
+  const when = node.keywords['when'] as Condition | undefined;
+  return when === undefined || checkCondition('when', when, vars, valueLocationOf(node.keywordSource, 'when'));
+}
 
 /** Runs one task on one host: loop, `when`, check mode, arguments, retries, `failed_when`/`changed_when`, `register`. */
-export async function runTaskOnHost(run: RunContext, play: Play, task: Task, info: TaskInfo, host: string): Promise<HostOutcome> {
-  const layers = layersOf(task);
-  const baseVars = run.vars.forTask(host, layers);
-  const noLog = asBoolean(renderKeyword(run, task, play, 'no_log', baseVars) ?? false);
+export async function runTaskOnHost(run: RunContext, task: Task, info: TaskInfo, host: string, extraVars?: Vars): Promise<HostOutcome> {
+  const scope = taskScope(task);
+  const baseVars = run.vars.forTask(host, scope, extraVars);
+  let noLog = false;
   let outcome: HostOutcome;
+  let delegatedTo: string | undefined;
   try {
+    noLog = asBoolean(renderKeyword(run, task, 'no_log', baseVars) ?? false);
+    const delegate = renderKeyword(run, task, 'delegate_to', baseVars);
+    delegatedTo = delegate === undefined || delegate === null || delegate === host ? undefined : String(delegate);
     const items = loopItems(task, run.templar, baseVars);
-    outcome = items === undefined ? await runOnce(run, play, task, info, host, baseVars, noLog) : await runLoop(run, play, task, info, host, layers, items, noLog);
+    outcome = items === undefined ? await runOnce(run, task, info, host, baseVars, delegatedTo) : await runLoop(run, task, info, host, scope, extraVars, items, noLog, delegatedTo);
   } catch (error) {
     outcome = failure(error);
   }
   const register = task.keywords['register'];
   if (typeof register === 'string') run.vars.setFacts(host, { [register]: outcome.result });
-  if (outcome.status === 'failed' && asBoolean(renderKeyword(run, task, play, 'ignore_errors', baseVars) ?? false)) outcome.ignored = true;
-  if (outcome.status === 'unreachable' && asBoolean(renderKeyword(run, task, play, 'ignore_unreachable', baseVars) ?? false)) outcome.ignored = true;
-  run.emit({ type: 'host_result', task: info, host, status: outcome.status, result: noLog ? censor(outcome.result) : outcome.result, ...(outcome.ignored ? { ignored: true } : {}), ...(outcome.result['results'] ? { loop: true } : {}) });
+  if (outcome.status === 'failed' && asBoolean(renderSafely(run, task, 'ignore_errors', baseVars))) outcome.ignored = true;
+  if (outcome.status === 'unreachable' && asBoolean(renderSafely(run, task, 'ignore_unreachable', baseVars))) outcome.ignored = true;
+  run.emit({
+    type: 'host_result',
+    task: info,
+    host,
+    status: outcome.status,
+    result: noLog ? censor(outcome.result) : outcome.result,
+    ...(outcome.ignored ? { ignored: true } : {}),
+    ...(outcome.result['results'] ? { loop: true } : {}),
+    ...(delegatedTo ? { delegatedTo } : {}),
+  });
   return outcome;
 }
 
-async function runLoop(run: RunContext, play: Play, task: Task, info: TaskInfo, host: string, layers: Layer[], items: unknown[], noLog: boolean): Promise<HostOutcome> {
-  const firstVars = run.vars.forTask(host, layers);
-  const control = loopControl(task, run.templar, firstVars);
+async function runLoop(run: RunContext, task: Task, info: TaskInfo, host: string, scope: TaskScope, extraVars: Vars | undefined, items: unknown[], noLog: boolean, delegatedTo: string | undefined): Promise<HostOutcome> {
+  const control = loopControl(task, run.templar, run.vars.forTask(host, scope, extraVars));
   const results: Result[] = [];
   let anyChanged = false;
   let anyFailed = false;
   let unreachable: HostOutcome | undefined;
   for (let index = 0; index < items.length; index++) {
     if (index > 0 && control.pauseSeconds > 0) await run.clock.sleep(control.pauseSeconds * 1000, run.signal);
-    const loopVars = itemVars(control, items, index);
-    const vars = run.vars.forTask(host, layers, loopVars);
+    const vars = run.vars.forTask(host, scope, { ...extraVars, ...itemVars(control, items, index) });
     let outcome: HostOutcome;
     try {
-      outcome = await runOnce(run, play, task, info, host, vars, noLog);
+      outcome = await runOnce(run, task, info, host, vars, delegatedTo);
     } catch (error) {
       outcome = failure(error);
     }
-    const result: Result = { ...outcome.result, [control.loopVar]: items[index], item: items[index], ansible_loop_var: control.loopVar };
-    if (control.loopVar !== 'item') delete result['item'];
+    const result: Result = { ...outcome.result, [control.loopVar]: items[index], ansible_loop_var: control.loopVar };
     if (control.indexVar) result[control.indexVar] = index;
     results.push(result);
     if (outcome.status === 'unreachable') unreachable = outcome;
     if (outcome.status === 'failed') anyFailed = true;
     if (result['changed'] === true) anyChanged = true;
     const label = control.label === undefined ? items[index] : run.templar.renderDeep(control.label, vars);
-    run.emit({ type: 'host_result', task: info, host, status: outcome.status, item: items[index], label: stringify(label), result: noLog ? censor(result) : result });
+    run.emit({ type: 'host_result', task: info, host, status: outcome.status, item: items[index], label: stringify(label), result: noLog ? censor(result) : result, ...(delegatedTo ? { delegatedTo } : {}) });
     if (unreachable) break;
   }
   if (unreachable) return { status: 'unreachable', ignored: false, result: { ...unreachable.result, results } };
@@ -86,30 +116,34 @@ async function runLoop(run: RunContext, play: Play, task: Task, info: TaskInfo, 
   return { status, ignored: false, result: aggregate };
 }
 
-async function runOnce(run: RunContext, play: Play, task: Task, info: TaskInfo, host: string, vars: Vars, noLog: boolean): Promise<HostOutcome> {
-  const when = task.keywords['when'] as Condition | undefined;
-  if (when !== undefined && !checkCondition('when', when, vars, valueLocationOf(task.keywordSource, 'when'))) {
+async function runOnce(run: RunContext, task: Task, info: TaskInfo, host: string, vars: Vars, delegatedTo: string | undefined): Promise<HostOutcome> {
+  if (!conditionsHold(task, vars)) {
+    const when = task.keywords['when'];
     const falseCondition = Array.isArray(when) ? when.find((c) => !checkCondition('when', c, vars, undefined)) : when;
-    return { status: 'skipped', ignored: false, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: falseCondition } };
+    return { status: 'skipped', ignored: false, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', ...(falseCondition !== undefined ? { false_condition: falseCondition } : {}) } };
   }
-  const checkKeyword = renderKeyword(run, task, play, 'check_mode', vars);
+  const checkKeyword = renderKeyword(run, task, 'check_mode', vars);
   const check = checkKeyword === undefined ? run.check : asBoolean(checkKeyword);
   if (check && task.module.check === 'none') {
     return { status: 'skipped', ignored: false, result: { changed: false, skipped: true, msg: `module ${task.module.name} does not support check mode; skipped in check mode` } };
   }
   if (check !== run.check) vars['ansible_check_mode'] = check;
   const args = renderArgs(run, task, vars);
-  const connectionKind = String(renderKeyword(run, task, play, 'connection', vars) ?? vars['ansible_connection'] ?? (host === 'localhost' ? 'local' : 'ssh'));
-  const environment = renderEnvironment(run, task, play, vars);
-  const diffKeyword = renderKeyword(run, task, play, 'diff', vars);
-  const timeoutSeconds = Number(renderKeyword(run, task, play, 'timeout', vars) ?? 0);
-  const connection = await run.connectionFor(host, connectionKind, vars);
+  const target = delegatedTo ?? host;
+  const targetVars = delegatedTo ? run.vars.forTask(delegatedTo) : vars;
+  const connectionKind = String(renderKeyword(run, task, 'connection', vars) ?? targetVars['ansible_connection'] ?? (target === 'localhost' ? 'local' : 'ssh'));
+  const environment = renderEnvironment(run, task, vars);
+  const diffKeyword = renderKeyword(run, task, 'diff', vars);
+  const timeoutSeconds = Number(renderKeyword(run, task, 'timeout', vars) ?? 0);
+  const become = becomeOf((keyword) => renderKeyword(run, task, keyword, vars), targetVars);
+  const connection = withBecome(await run.connectionFor(target, connectionKind, targetVars), become);
 
   const register = task.keywords['register'] as string | undefined;
   const until = task.keywords['until'] as Condition | undefined;
   const retries = until === undefined ? 0 : Math.max(0, Number(run.templar.render(String(task.keywords['retries'] ?? 3), vars)));
   const delaySeconds = until === undefined ? 0 : Math.max(0, Number(run.templar.render(String(task.keywords['delay'] ?? 5), vars)));
   const attemptsAllowed = until === undefined ? 1 : retries + 1;
+  const noLog = info.noLog || asBoolean(renderKeyword(run, task, 'no_log', vars) ?? false);
   let result: Result = {};
   for (let attempt = 1; attempt <= attemptsAllowed; attempt++) {
     const signal = timeoutSeconds > 0 ? AbortSignal.any([run.signal, AbortSignal.timeout(timeoutSeconds * 1000 * run.clock.scale)]) : run.signal;
@@ -123,7 +157,7 @@ async function runOnce(run: RunContext, play: Play, task: Task, info: TaskInfo, 
       environment,
       evaluate: (expression) => compileExpression(expression).evaluate(vars),
       render: (text, name) => run.templar.renderText(text, vars, name),
-      findFile: (kind, path) => findControllerFile(run.playbookDirectory, kind, path),
+      findFile: (kind, path) => findControllerFile(task.role ? [task.role.directory, task.directory, run.playbookDirectory] : [task.directory, run.playbookDirectory], kind, path),
       sleep: (ms) => run.clock.sleep(ms, signal),
       progress: (detail) => run.progress.report(info, host, detail),
       log: (message) => run.emit({ type: 'verbose', host, level: 3, message: noLog ? CENSORED : message }),
@@ -146,7 +180,11 @@ async function runOnce(run: RunContext, play: Play, task: Task, info: TaskInfo, 
     await run.clock.sleep(delaySeconds * 1000, run.signal);
   }
   const facts = result['ansible_facts'];
-  if (facts && typeof facts === 'object' && result['failed'] !== true) run.vars.setFacts(host, facts as Vars);
+  if (facts && typeof facts === 'object' && result['failed'] !== true) {
+    const factsHost = delegatedTo && asBoolean(renderKeyword(run, task, 'delegate_facts', vars) ?? false) ? delegatedTo : host;
+    if (task.module.facts === 'gathered') run.vars.setGatheredFacts(factsHost, facts as Vars);
+    else run.vars.setFacts(factsHost, facts as Vars);
+  }
   return { status: statusOf(result), ignored: false, result };
 }
 
@@ -196,37 +234,34 @@ function renderArgs(run: RunContext, task: Task, vars: Vars): Vars {
     if (rendered === vars['omit']) delete args[key];
     else args[key] = rendered;
   }
-  const errors = validateModuleArgs(task.module, args, { task: locationOf(task.keywordSource, task.action), args: task.argsSource });
+  const errors = validateModuleArgs(task.module, args, { task: locationOf(task.keywordSource, task.action) ?? task.location, args: task.argsSource });
   if (errors.length > 0) throw errors[0];
   return args;
 }
 
-/** The play's `environment` merged with the task's (the task wins), rendered for this host. */
-function renderEnvironment(run: RunContext, task: Task, play: Play, vars: Vars): Record<string, string> {
+/** The task's `environment` (already merged with its play's and blocks'), rendered for this host. */
+function renderEnvironment(run: RunContext, task: Task, vars: Vars): Record<string, string> {
+  const raw = task.keywords['environment'];
+  if (raw === undefined || raw === null) return {};
   const env: Record<string, string> = {};
-  for (const raw of [play.keywords['environment'], task.keywords['environment']]) {
-    if (raw === undefined || raw === null) continue;
-    const rendered = run.templar.renderDeep(raw, vars) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(rendered)) env[k] = stringify(v);
-  }
+  for (const [k, v] of Object.entries(run.templar.renderDeep(raw, vars) as Record<string, unknown>)) env[k] = stringify(v);
   return env;
 }
 
-/** A keyword of the task (or its play) rendered for this host; undefined when not set. */
-function renderKeyword(run: RunContext, task: Task, play: Play, keyword: string, vars: Vars): unknown {
-  const value = inherited(task, play, keyword);
+/** A keyword of the node rendered for this host; undefined when not set. */
+export function renderKeyword(run: RunContext, node: NodeBase, keyword: string, vars: Vars): unknown {
+  const value = node.keywords[keyword];
   if (typeof value !== 'string') return value;
-  return run.templar.render(value, vars, valueLocationOf(task.keywordSource, keyword));
+  return run.templar.render(value, vars, valueLocationOf(node.keywordSource, keyword));
 }
 
-function layersOf(task: Task): Layer[] {
-  let layers = taskLayers.get(task);
-  if (!layers) {
-    const vars = task.keywords['vars'];
-    layers = vars && typeof vars === 'object' ? [layer(vars as Vars, valueLocationOf(task.keywordSource, 'vars'))] : [];
-    taskLayers.set(task, layers);
+/** Like renderKeyword, but a keyword that can't be rendered counts as unset (used after a failure). */
+function renderSafely(run: RunContext, node: NodeBase, keyword: string, vars: Vars): unknown {
+  try {
+    return renderKeyword(run, node, keyword, vars) ?? false;
+  } catch {
+    return false;
   }
-  return layers;
 }
 
 function failure(error: unknown): HostOutcome {
@@ -235,7 +270,7 @@ function failure(error: unknown): HostOutcome {
   return { status: 'failed', ignored: false, result: { failed: true, changed: false, msg: message } };
 }
 
-function censor(result: Result): Result {
+/** What printers get instead of a `no_log` task's result. */
+export function censor(result: Result): Result {
   return { censored: CENSORED, changed: result['changed'] === true, ...(result['failed'] ? { failed: true } : {}), ...(result['skipped'] ? { skipped: true } : {}) };
 }
-

@@ -1,73 +1,100 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { KbrunError, KbrunErrors } from '../errors/kbrun-error.js';
-import type { AnyModule } from '../modules/define-module.js';
 import type { ModuleRegistry } from '../modules/module-registry.js';
 import { validateModuleArgs } from '../modules/validate-args.js';
 import { loadYamlFile, locationOf, valueLocationOf } from '../source/yaml-loader.js';
 import type { SourceLocation } from '../source/location.js';
-import { Templar } from '../template/templar.js';
-import { didYouMean } from '../util/similar.js';
-import { shellSplit } from '../util/quote.js';
-import { keywordsFor, type KeywordSpec } from './keywords.js';
-import type { Play, Playbook, Task } from './model.js';
-import { validateKeyword } from './validate-keyword.js';
+import { checkKeywords } from './check-keywords.js';
+import { keywordsFor } from './keywords.js';
+import { INHERITED_KEYWORDS, isMapping, tagList, type LoadScope } from './load-scope.js';
+import { loadTaskList, nodeId } from './load-tasks.js';
+import type { Play, Playbook, Task, TaskNode } from './model.js';
+import { loadRoleTasks } from './roles.js';
 
 const PLAY_KEYWORDS = keywordsFor('play');
-const TASK_KEYWORDS = keywordsFor('task');
-const TASK_LISTS = ['pre_tasks', 'tasks', 'post_tasks'] as const;
 
-let nextTaskId = 1;
+/** Options of loading: where roles are searched (besides `roles/` beside the playbook). */
+export interface LoadOptions {
+  rolesPath?: readonly string[];
+}
 
 /**
  * Loads a playbook file and validates all of it before anything runs: YAML syntax, play and task keywords,
- * module names and arguments (statically where no template is involved). Every error is collected and
- * thrown together as KbrunErrors, each with its file:line:col.
+ * module names and arguments (statically where no template is involved), imports, roles, handlers.
+ * Every error is collected and thrown together as KbrunErrors, each with its file:line:col.
  */
-export async function loadPlaybook(file: string, registry: ModuleRegistry): Promise<Playbook> {
+export async function loadPlaybook(file: string, registry: ModuleRegistry, options: LoadOptions = {}): Promise<Playbook> {
   const path = resolve(file);
-  const documents = await loadYamlFile(path);
   const errors: KbrunError[] = [];
-  const root = documents[0];
-  const plays: Play[] = [];
-  if (!Array.isArray(root)) {
-    errors.push(
-      new KbrunError('E_PLAYBOOK_SHAPE', 'a playbook must be a list of plays', {
-        location: locationOf(root) ?? { file: path, line: 1, col: 1 },
-        hint: 'start the file with "- hosts: all" followed by "tasks:"',
-      }),
-    );
-  } else {
-    for (const entry of root) {
-      const play = loadPlay(entry, root, registry, errors);
-      if (play) plays.push(play);
-    }
-  }
+  const plays = await loadPlays(path, registry, options, errors, []);
   if (errors.length > 0) throw new KbrunErrors(sortByLocation(errors));
   return { file: path, directory: dirname(path), plays };
 }
 
-function loadPlay(entry: unknown, parent: unknown[], registry: ModuleRegistry, errors: KbrunError[]): Play | undefined {
-  const location = locationOf(entry) ?? locationOf(parent, parent.indexOf(entry));
+async function loadPlays(path: string, registry: ModuleRegistry, options: LoadOptions, errors: KbrunError[], importing: string[], from?: SourceLocation): Promise<Play[]> {
+  let root: unknown;
+  try {
+    [root] = await loadYamlFile(path, from);
+  } catch (error) {
+    if (error instanceof KbrunErrors) errors.push(...error.errors);
+    else if (error instanceof KbrunError) errors.push(error);
+    else throw error;
+    return [];
+  }
+  if (!Array.isArray(root)) {
+    errors.push(new KbrunError('E_PLAYBOOK_SHAPE', 'a playbook must be a list of plays', { location: locationOf(root) ?? { file: path, line: 1, col: 1 }, hint: 'start the file with "- hosts: all" followed by "tasks:"' }));
+    return [];
+  }
+  const plays: Play[] = [];
+  for (const [index, entry] of root.entries()) {
+    const location = locationOf(entry) ?? locationOf(root, index);
+    if (isMapping(entry) && entry['import_playbook'] !== undefined) {
+      const target = String(entry['import_playbook']);
+      const other = isAbsolute(target) ? target : resolve(dirname(path), target);
+      if ([...importing, path].includes(other)) errors.push(new KbrunError('E_PLAYBOOK_SHAPE', `${other} imports itself`, { location }));
+      else plays.push(...(await loadPlays(other, registry, options, errors, [...importing, path], valueLocationOf(entry, 'import_playbook'))));
+      continue;
+    }
+    const play = await loadPlay(entry, location, path, registry, options, errors);
+    if (play) plays.push(play);
+  }
+  return plays;
+}
+
+async function loadPlay(entry: unknown, location: SourceLocation | undefined, file: string, registry: ModuleRegistry, options: LoadOptions, errors: KbrunError[]): Promise<Play | undefined> {
   if (!isMapping(entry)) {
     errors.push(new KbrunError('E_PLAYBOOK_SHAPE', 'each play must be a mapping with at least hosts: and tasks:', { location }));
     return undefined;
   }
   checkKeywords(entry, PLAY_KEYWORDS, 'play', errors);
-  if (entry['hosts'] === undefined) {
-    errors.push(new KbrunError('E_PLAYBOOK_SHAPE', "the play has no 'hosts:'", { location, hint: "add 'hosts: all' (or a group, host or pattern)" }));
-  }
-  const tasks: Task[] = [];
-  for (const list of TASK_LISTS) {
-    const value = entry[list];
-    if (Array.isArray(value)) {
-      for (const item of value) {
-        const task = loadTask(item, value, registry, errors);
-        if (task) tasks.push(task);
-      }
-    }
-  }
+  if (entry['hosts'] === undefined) errors.push(new KbrunError('E_PLAYBOOK_SHAPE', "the play has no 'hosts:'", { location, hint: "add 'hosts: all' (or a group, host or pattern)" }));
+  const directory = dirname(file);
+  const inherited: Record<string, unknown> = {};
+  for (const key of INHERITED_KEYWORDS) if (entry[key] !== undefined) inherited[key] = entry[key];
+  const scope: LoadScope = {
+    registry,
+    errors,
+    directory,
+    rolesPath: [join(directory, 'roles'), ...(options.rolesPath ?? [])],
+    keywords: inherited,
+    conditions: [],
+    vars: [],
+    defaults: [],
+    tags: tagList(entry['tags']),
+    role: undefined,
+    importing: [file],
+    from: undefined,
+    roleHandlers: { handlers: [], loaded: new Set() },
+  };
+  const pre = await loadTaskList(entry['pre_tasks'], scope, location);
+  const roles = await loadRoles(entry['roles'], scope, location);
+  const tasks = await loadTaskList(entry['tasks'], scope, location);
+  const post = await loadTaskList(entry['post_tasks'], scope, location);
+  const ownHandlers = (await loadTaskList(entry['handlers'], scope, location)).filter((n): n is Task => n.kind === 'task');
+  const handlers = [...ownHandlers, ...scope.roleHandlers.handlers];
+  checkNotifications([pre, roles, tasks, post, handlers], handlers, errors);
   const keywords: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(entry)) if (!TASK_LISTS.includes(k as (typeof TASK_LISTS)[number]) && k !== 'vars' && k !== 'vars_files') keywords[k] = v;
+  for (const [k, v] of Object.entries(entry)) if (!['pre_tasks', 'tasks', 'post_tasks', 'handlers', 'roles', 'vars', 'vars_files'].includes(k)) keywords[k] = v;
   const hosts = entry['hosts'];
   return {
     name: typeof entry['name'] === 'string' ? entry['name'] : Array.isArray(hosts) ? hosts.join(',') : String(hosts ?? ''),
@@ -75,137 +102,98 @@ function loadPlay(entry: unknown, parent: unknown[], registry: ModuleRegistry, e
     location,
     vars: isMapping(entry['vars']) ? entry['vars'] : {},
     varsFiles: Array.isArray(entry['vars_files']) ? entry['vars_files'].map(String) : [],
-    tasks,
+    sections: [pre, [...roles, ...tasks], post],
+    handlers,
+    gatherFacts: gatherFactsTask(entry, location, scope),
     keywords,
+    tags: scope.tags,
+    directory,
   };
 }
 
-function loadTask(entry: unknown, parent: unknown[], registry: ModuleRegistry, errors: KbrunError[]): Task | undefined {
-  const location = locationOf(entry) ?? locationOf(parent, parent.indexOf(entry));
-  if (!isMapping(entry)) {
-    errors.push(new KbrunError('E_PLAYBOOK_SHAPE', 'each task must be a mapping (a module and its keywords)', { location, hint: 'write "- name: …" then the module on the next line, e.g. "  debug: {msg: hi}"' }));
-    return undefined;
+/** `roles:` entries: a name, or a mapping with `role:`/`name:`, `when`, `tags`, `vars` and role parameters. */
+async function loadRoles(value: unknown, scope: LoadScope, location: SourceLocation | undefined): Promise<TaskNode[]> {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    scope.errors.push(new KbrunError('E_PLAYBOOK_SHAPE', 'roles: must be a list', { location: locationOf(value) ?? location }));
+    return [];
   }
-  const others = checkKeywords(entry, TASK_KEYWORDS, 'task', errors, registry);
-  const modules = others.filter((k) => registry.get(k));
-  const unknown = others.filter((k) => !registry.get(k));
-  for (const key of unknown) {
-    if (modules.length > 0) {
-      errors.push(new KbrunError('E_UNKNOWN_KEYWORD', `'${key}' is not a task keyword.${didYouMean(key, TASK_KEYWORDS.keys())}`, { location: locationOf(entry, key), hint: 'a task has one module and task keywords (see docs/ansible-compatibility.md)' }));
-    } else {
-      errors.push(new KbrunError('E_UNKNOWN_MODULE', `unknown module '${key}'.${didYouMean(key, [...registry.names(), ...TASK_KEYWORDS.keys()])}`, { location: locationOf(entry, key), hint: `available modules: ${registry.names().join(', ')}` }));
+  const nodes: TaskNode[] = [];
+  for (const [index, entry] of value.entries()) {
+    const where = locationOf(entry) ?? locationOf(value, index);
+    if (typeof entry === 'string') {
+      nodes.push(...(await loadRoleTasks(entry, {}, {}, scope, where)));
+      continue;
     }
-  }
-  if (modules.length > 1) {
-    errors.push(new KbrunError('E_MULTIPLE_MODULES', `a task runs one module, found ${modules.map((m) => `'${m}'`).join(' and ')}`, { location: locationOf(entry, modules[1]!), hint: 'split it into one task per module' }));
-    return undefined;
-  }
-  if (modules.length === 0) {
-    if (unknown.length === 0) {
-      errors.push(new KbrunError('E_NO_MODULE', 'the task has no module', { location, hint: `add a module such as ${registry.names().slice(0, 6).join(', ')}` }));
+    const name = isMapping(entry) ? (entry['role'] ?? entry['name']) : undefined;
+    if (!isMapping(entry) || typeof name !== 'string') {
+      scope.errors.push(new KbrunError('E_PLAYBOOK_SHAPE', 'a role entry is a name or a mapping with role: NAME', { location: where }));
+      continue;
     }
-    return undefined;
+    const own: Record<string, unknown> = {};
+    const params: Record<string, unknown> = isMapping(entry['vars']) ? { ...entry['vars'] } : {};
+    for (const [k, v] of Object.entries(entry)) {
+      if (k === 'role' || k === 'name' || k === 'vars') continue;
+      if (k === 'when' || k === 'tags' || (INHERITED_KEYWORDS as readonly string[]).includes(k)) own[k] = v;
+      else params[k] = v;
+    }
+    nodes.push(...(await loadRoleTasks(name, params, own, scope, where)));
   }
-  const action = modules[0]!;
-  const module = registry.get(action)!;
-  const written = entry[action];
-  const args = moduleArgs(written, module, location, action, errors);
-  if (!args) return undefined;
-  if (isMapping(entry['args'])) for (const [k, v] of Object.entries(entry['args'])) if (!(k in args)) args[k] = v;
-  const templatedArgs = new Set(Object.keys(args).filter((k) => Templar.containsTemplate(args[k])));
-  const argsSource = isMapping(written) ? written : undefined;
-  errors.push(...validateModuleArgs(module, args, { task: locationOf(entry, action), args: argsSource }, templatedArgs));
-  const keywords: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(entry)) if (k !== action && k !== 'args') keywords[k] = v;
+  return nodes;
+}
+
+/** The implicit "Gathering Facts" task (the `setup` module), when facts are gathered and the module exists. */
+function gatherFactsTask(entry: Record<string, unknown>, location: SourceLocation | undefined, scope: LoadScope): Task | undefined {
+  const gather = entry['gather_facts'];
+  if (gather === false || (typeof gather === 'string' && /^(no|false|off|0)$/i.test(gather))) return undefined;
+  const module = scope.registry.get('setup');
+  if (!module) return undefined;
+  const args: Record<string, unknown> = {};
+  if (entry['gather_subset'] !== undefined) args['gather_subset'] = entry['gather_subset'];
+  if (entry['gather_timeout'] !== undefined) args['gather_timeout'] = entry['gather_timeout'];
+  scope.errors.push(...validateModuleArgs(module, args, { task: location }));
+  const source = {};
   return {
-    id: nextTaskId++,
-    name: typeof entry['name'] === 'string' ? entry['name'] : action,
-    action,
+    id: nodeId(),
+    rawName: 'Gathering Facts',
+    name: 'Gathering Facts',
+    location,
+    keywords: { ...scope.keywords, tags: ['always'] },
+    keywordSource: source,
+    conditions: [],
+    vars: [],
+    defaults: [],
+    tags: ['always'],
+    role: undefined,
+    directory: scope.directory,
+    kind: 'task',
+    action: 'setup',
     module,
     args,
-    templatedArgs,
-    argsSource,
-    location,
-    keywords,
-    keywordSource: entry,
+    templatedArgs: new Set(),
+    argsSource: undefined,
+    notify: [],
+    listen: [],
   };
 }
 
-/** Turns what is written under the module key into an argument mapping (free-form strings and `k=v` pairs included). */
-function moduleArgs(written: unknown, module: AnyModule, location: SourceLocation | undefined, action: string, errors: KbrunError[]): Record<string, unknown> | undefined {
-  const freeForm = module.freeForm;
-  const schemaProperties = module.schema.properties;
-  if (written === null || written === undefined) return {};
-  if (isMapping(written)) return { ...written };
-  if (typeof written === 'string' || typeof written === 'number' || typeof written === 'boolean') {
-    const text = String(written);
-    if (freeForm) return freeFormArgs(text, freeForm, Object.keys(schemaProperties));
-    try {
-      return parseKeyValues(text);
-    } catch {
-      errors.push(new KbrunError('E_SCHEMA', `cannot read '${text}' as key=value arguments of '${action}'`, { location, hint: `write the arguments as a mapping under '${action}:'` }));
-      return undefined;
+/** Every static `notify:` must name a handler (by name or `listen` topic): a typo is found before the run. */
+function checkNotifications(lists: TaskNode[][], handlers: Task[], errors: KbrunError[]): void {
+  const known = new Set(handlers.flatMap((h) => [h.rawName, h.name, ...h.listen]));
+  const visit = (nodes: TaskNode[]) => {
+    for (const node of nodes) {
+      if (node.kind === 'block') [node.block, node.rescue, node.always].forEach(visit);
+      if (node.kind !== 'task') continue;
+      for (const name of node.notify) {
+        if (name.includes('{{') || known.has(name)) continue;
+        errors.push(new KbrunError('E_UNKNOWN_KEYWORD', `notify: no handler is named or listens to '${name}'`, { location: valueLocationOf(node.keywordSource, 'notify') ?? node.location, hint: `handlers of this play: ${[...known].filter(Boolean).join(', ') || 'none'}` }));
+      }
     }
-  }
-  errors.push(new KbrunError('E_SCHEMA', `the arguments of '${action}' must be a mapping`, { location }));
-  return undefined;
-}
-
-/** A free-form string with Ansible's inline options: `chdir=/tmp creates=x make all` → { chdir, creates, cmd: 'make all' }. */
-function freeFormArgs(text: string, freeForm: string, known: readonly string[]): Record<string, unknown> {
-  const args: Record<string, unknown> = {};
-  const options = known.filter((k) => k !== freeForm);
-  if (options.length === 0) return { [freeForm]: text };
-  const pattern = new RegExp(`(^|\\s)(${options.join('|')})=('[^']*'|"[^"]*"|\\S+)`, 'g');
-  const rest = text.replace(pattern, (_match, lead: string, key: string, value: string) => {
-    args[key] = /^(['"]).*\1$/.test(value) ? value.slice(1, -1) : value;
-    return lead;
-  });
-  args[freeForm] = rest.trim().replace(/\s{2,}/g, ' ');
-  return args;
-}
-
-/** `path=/tmp/x state=touch` → { path: '/tmp/x', state: 'touch' }. */
-function parseKeyValues(text: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const word of shellSplit(text)) {
-    const eq = word.indexOf('=');
-    if (eq <= 0) throw new Error(`not key=value: ${word}`);
-    out[word.slice(0, eq)] = word.slice(eq + 1);
-  }
-  return out;
-}
-
-/** Validates the keywords of a play/task mapping; returns the keys that are not keywords. */
-function checkKeywords(entry: Record<string, unknown>, table: Map<string, KeywordSpec>, scope: 'play' | 'task', errors: KbrunError[], registry?: ModuleRegistry): string[] {
-  const others: string[] = [];
-  for (const [key, value] of Object.entries(entry)) {
-    const spec = table.get(key);
-    if (!spec) {
-      if (scope === 'play') {
-        errors.push(new KbrunError('E_UNKNOWN_KEYWORD', `'${key}' is not a play keyword.${didYouMean(key, table.keys())}`, { location: locationOf(entry, key) }));
-      } else others.push(key);
-      continue;
-    }
-    if (registry && registry.get(key)) {
-      others.push(key);
-      continue;
-    }
-    if (spec.status !== 'supported') {
-      const message = spec.status === 'planned' ? `the ${scope} keyword '${key}' is not supported by kbrun yet` : `the ${scope} keyword '${key}' is not supported by kbrun: ${spec.reason}`;
-      errors.push(new KbrunError('E_UNKNOWN_KEYWORD', message, { location: locationOf(entry, key), hint: 'see docs/ansible-compatibility.md for what is supported' }));
-      continue;
-    }
-    const problem = validateKeyword(spec, value);
-    if (problem) errors.push(new KbrunError('E_KEYWORD_TYPE', `'${key}' ${problem}`, { location: valueLocationOf(entry, key) }));
-  }
-  return others;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  };
+  lists.forEach(visit);
 }
 
 function sortByLocation(errors: KbrunError[]): KbrunError[] {
-  return [...errors].sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0));
+  return [...errors].sort((a, b) => (a.location?.file ?? '').localeCompare(b.location?.file ?? '') || (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0));
 }
+

@@ -71,6 +71,11 @@ export interface ModuleDefinition<A = Record<string, unknown>> {
   destructive?: boolean;
   /** Argument that receives a free-form string (`command: echo hi` → `cmd`). */
   freeForm?: string;
+  /**
+   * `gathered`: the `ansible_facts` it returns are host facts (stored under `ansible_facts` and as `ansible_<name>`
+   * variables, like `setup`); otherwise they are plain variables (`set_fact`, `include_vars`).
+   */
+  facts?: 'gathered';
   /** Runs on the controller and acts on the target through `ctx.connection`. */
   run(args: A, ctx: ModuleContext): Promise<ModuleResult>;
 }

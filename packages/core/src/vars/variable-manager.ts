@@ -17,6 +17,14 @@ export function layer(values: Readonly<Vars>, location?: SourceLocation): Layer 
   return { values, templated: Object.keys(values).filter((k) => Templar.containsTemplate(values[k])), location };
 }
 
+/** The variable layers a task brings: role defaults (lowest) and block/role/task vars. */
+export interface TaskScope {
+  defaults: readonly Layer[];
+  layers: readonly Layer[];
+}
+
+const NO_SCOPE: TaskScope = { defaults: [], layers: [] };
+
 /** Per-host state that tasks change: `set_fact`, `register`, `include_vars`. */
 interface HostState {
   facts: Vars;
@@ -62,6 +70,11 @@ export class VariableManager {
     this.playMagic[name] = value;
   }
 
+  /** Variables of every host, for the redactor and `hostvars`. */
+  inventoryVars(host: string): Readonly<Vars> {
+    return this.inventoryLayer(host).layer.values;
+  }
+
   /** Stores facts (set_fact, register, include_vars) on a host. */
   setFacts(host: string, facts: Readonly<Vars>): void {
     const state = this.hostState(host);
@@ -69,18 +82,36 @@ export class VariableManager {
     state.version++;
   }
 
+  /** Stores gathered facts (`setup`): merged into `ansible_facts` and exposed as `ansible_<name>` variables. */
+  setGatheredFacts(host: string, facts: Readonly<Vars>): void {
+    const current = this.hostState(host).facts['ansible_facts'];
+    const merged = { ...(current && typeof current === 'object' ? (current as Vars) : {}), ...facts };
+    const flat: Vars = { ansible_facts: merged };
+    for (const [name, value] of Object.entries(facts)) flat[name.startsWith('ansible_') ? name : `ansible_${name}`] = value;
+    this.setFacts(host, flat);
+  }
+
+  /** True once facts were gathered for the host in this run. */
+  hasGatheredFacts(host: string): boolean {
+    return this.hostState(host).facts['ansible_facts'] !== undefined;
+  }
+
   /** The host's facts layer (read-only view). */
   facts(host: string): Readonly<Vars> {
     return this.hostState(host).facts;
   }
 
-  /** Variables of a host for one task: `taskLayers` are block/task vars; `loopVars` are item, ansible_loop, …. */
-  forTask(host: string, taskLayers: readonly Layer[] = [], loopVars?: Readonly<Vars>): Vars {
+  /**
+   * Variables of a host for one task: `scope.defaults` are role defaults (below everything), `scope.layers`
+   * block/role/task vars (above the play's); `loopVars` are item, ansible_loop, include and rescue variables.
+   */
+  forTask(host: string, scope: TaskScope = NO_SCOPE, loopVars?: Readonly<Vars>): Vars {
     const inventory = this.inventoryLayer(host);
     const layers: Layer[] = [
+      ...scope.defaults,
       inventory.layer,
       ...this.playLayers,
-      ...taskLayers,
+      ...scope.layers,
       { values: this.hostState(host).facts, templated: [] },
       this.extra,
     ];
@@ -181,4 +212,4 @@ export class VariableManager {
   }
 }
 
-export type { Layer };
+export type { Layer, Vars };
