@@ -2,4 +2,11 @@
 export const CASES = [
   { name: 'semantics', playbook: 'semantics.yml', args: [] },
   { name: 'check-mode', playbook: 'check-mode.yml', args: ['--check'] },
+  { name: 'blocks', playbook: 'blocks.yml', args: [] },
+  { name: 'handlers', playbook: 'handlers.yml', args: [] },
+  { name: 'serial', playbook: 'serial.yml', args: [] },
+  { name: 'fatal', playbook: 'fatal.yml', args: [] },
+  { name: 'delegation', playbook: 'delegation.yml', args: [] },
+  { name: 'tags', playbook: 'tags.yml', args: ['--tags', 'setup', '--skip-tags', 'slow'] },
+  { name: 'roles', playbook: 'roles.yml', args: [] },
 ];

@@ -17,8 +17,17 @@ export function fromAnsibleJson(report) {
   const tasks = [];
   for (const play of report.plays) {
     for (const t of play.tasks) {
+      // Meta tasks (no host result) and include_tasks/include_role (a result with `include`) are tasks of their own
+      // in Ansible's report; kbrun reports neither as a host result (includes get an `included` line).
+      const isInclude = (r) => r.include !== undefined || r.include_args !== undefined || (Array.isArray(r.results) && r.results.some(isInclude));
+      if (Object.values(t.hosts).some(isInclude)) continue;
       const hosts = {};
-      for (const [host, result] of Object.entries(t.hosts)) hosts[host] = normalizeResult(result);
+      for (const host of Object.keys(t.hosts).sort()) {
+        // A meta task whose `when` is false reports a skip per host in Ansible's report; kbrun reports nothing.
+        if (/conditional evaluated to false, continuing execution/i.test(String(t.hosts[host].msg ?? ''))) continue;
+        hosts[host] = normalizeResult(t.hosts[host]);
+      }
+      if (Object.keys(hosts).length === 0) continue;
       tasks.push({ name: t.task.name, hosts });
     }
   }
@@ -39,11 +48,12 @@ export function fromKbrunEvents(events) {
       const task = { name: e.task, hosts: {} };
       byId.set(e.task_id, task);
       tasks.push(task);
-    } else if (e.type === 'host_result' && e.item === undefined) {
+    } else if (e.type === 'host_result' && e.item === undefined && e.action !== 'include_tasks' && e.action !== 'include_role') {
       byId.get(e.task_id).hosts[e.host] = normalizeResult(e.result);
     } else if (e.type === 'recap') {
       stats = e.hosts;
     }
   }
-  return { tasks, stats };
+  for (const task of tasks) task.hosts = Object.fromEntries(Object.keys(task.hosts).sort().map((h) => [h, task.hosts[h]]));
+  return { tasks: tasks.filter((t) => Object.keys(t.hosts).length > 0), stats };
 }

@@ -35,7 +35,12 @@ export class ConsolePrinter {
       case 'no_hosts':
         return this.line(this.c.cyan(event.message === 'NO MORE HOSTS LEFT' ? `\n${banner('NO MORE HOSTS LEFT')}` : event.message));
       case 'task_start':
-        return this.line(`\n${banner(`TASK [${event.task.name}]`)}`);
+        return this.line(`\n${banner(`${event.task.handler ? 'RUNNING HANDLER' : 'TASK'} [${event.task.name}]`)}`);
+      case 'included':
+        return this.line(this.c.cyan(`included: ${event.file} for ${event.hosts.join(', ')}`));
+      case 'batch_start':
+      case 'batch_end':
+        return;
       case 'host_result':
         return this.hostResult(event);
       case 'retry':
@@ -55,7 +60,8 @@ export class ConsolePrinter {
   };
 
   private hostResult(event: Extract<KbrunEvent, { type: 'host_result' }>): void {
-    const { host, status, result } = event;
+    const { status, result } = event;
+    const host = event.delegatedTo ? `${event.host} -> ${event.delegatedTo}` : event.host;
     if (event.loop) {
       // The items were printed one by one; the combined result only adds a line when it failed without any failing item shown.
       if (status === 'failed' && Array.isArray(result['results']) && !(result['results'] as Array<Record<string, unknown>>).some((r) => r['failed'])) {

@@ -1,10 +1,13 @@
 import { createRequire } from 'node:module';
-import { isKbrunError, KbrunError, KbrunErrors, loadPlaybook, ModuleRegistry, playbookJsonSchema, runPlaybook, type EventListener } from '@kbrun/core';
+import { isKbrunError, KbrunError, KbrunErrors, loadInventory, loadPlaybook, ModuleRegistry, playbookJsonSchema, resolveHostPattern, runPlaybook, TagFilter, type EventListener } from '@kbrun/core';
 import { builtinModules } from '@kbrun/modules-builtin';
 import { parseCliOptions, USAGE, type CliOptions } from './cli-options.js';
 import { ConsolePrinter } from './console-printer.js';
 import { parseExtraVars } from './extra-vars.js';
 import { JsonPrinter } from './json-printer.js';
+import { listPlaybook } from './list-playbook.js';
+import { batchLogWriter, logFileWriter } from './log-writers.js';
+import { expandLimit, retryFilePath, writeRetryFile } from './retry-file.js';
 
 /** The module packs the kbrun command registers. */
 const PACKS = [builtinModules];
@@ -48,19 +51,32 @@ export async function main(argv: readonly string[]): Promise<number> {
 async function run(options: CliOptions): Promise<number> {
   const extraVars: Record<string, unknown> = {};
   for (const value of options.extraVars) Object.assign(extraVars, await parseExtraVars(value));
+  const limit = options.limit === undefined ? undefined : await expandLimit(options.limit);
+  const registry = new ModuleRegistry(PACKS);
   if (options.syntaxCheck) {
-    const registry = new ModuleRegistry(PACKS);
     for (const playbook of options.playbooks) {
       await loadPlaybook(playbook, registry);
       process.stdout.write(`\nplaybook: ${playbook}\n`);
     }
     return EXIT.ok;
   }
+  if (options.list.hosts || options.list.tasks || options.list.tags) {
+    const inventory = await loadInventory(options.inventory);
+    const limited = limit === undefined ? undefined : new Set(resolveHostPattern(inventory, limit));
+    for (const playbook of options.playbooks) {
+      process.stdout.write(listPlaybook(await loadPlaybook(playbook, registry), playbook, inventory, limited, new TagFilter(options.tags, options.skipTags), options.list));
+    }
+    return EXIT.ok;
+  }
   const write = (text: string) => process.stdout.write(text);
-  const onEvent: EventListener =
+  const listeners: EventListener[] = [
     options.output === 'json'
       ? new JsonPrinter(write, options.verbosity).onEvent
-      : new ConsolePrinter({ write, color: options.color, tty: process.stdout.isTTY === true, verbosity: options.verbosity }).onEvent;
+      : new ConsolePrinter({ write, color: options.color, tty: process.stdout.isTTY === true, verbosity: options.verbosity }).onEvent,
+  ];
+  if (options.logFile) listeners.push(logFileWriter(options.logFile, options.verbosity));
+  if (options.logDir) listeners.push(batchLogWriter(options.logDir, options.verbosity));
+  const onEvent: EventListener = (event) => listeners.forEach((listener) => listener(event));
   const controller = new AbortController();
   const stop = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', stop);
@@ -70,17 +86,27 @@ async function run(options: CliOptions): Promise<number> {
       const result = await runPlaybook({
         playbook,
         inventory: options.inventory,
-        ...(options.limit !== undefined ? { limit: options.limit } : {}),
+        ...(limit !== undefined ? { limit } : {}),
         extraVars,
         check: options.check,
         diff: options.diff,
         forks: options.forks,
         verbosity: options.verbosity,
+        tags: options.tags,
+        skipTags: options.skipTags,
+        ...(options.startAtTask !== undefined ? { startAtTask: options.startAtTask } : {}),
+        forceHandlers: options.forceHandlers,
         modules: PACKS,
         onEvent,
         signal: controller.signal,
       });
       exitCode = result.exitCode;
+      const retry = [...result.failedHosts, ...result.unreachableHosts];
+      if (retry.length > 0) {
+        const path = retryFilePath(playbook);
+        await writeRetryFile(path, retry);
+        if (options.output === 'text') process.stdout.write(`\nto retry, use: --limit @${path}\n`);
+      }
       if (exitCode !== 0) break;
     }
     return exitCode;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, realpath, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -262,7 +262,9 @@ async function writeResult(input: string, output: string | undefined, data: stri
 }
 
 /** Writes a sibling temp file with `mode`, then renames it over `path`: readers see the old or the new file, never half of one. */
-async function writeAtomic(path: string, data: string | Buffer, mode: number): Promise<void> {
+async function writeAtomic(link: string, data: string | Buffer, mode: number): Promise<void> {
+  // Through a symlink, the file it points to is replaced, not the link.
+  const path = await realpath(link).catch(() => link);
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.kbrun-tmp`);
   try {
     const handle = await open(temp, 'wx', 0o600);

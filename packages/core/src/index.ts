@@ -25,11 +25,16 @@ export { Inventory, type InventoryGroup, type InventoryHost } from './inventory/
 export { loadInventory, expandHostRange } from './inventory/load-inventory.js';
 export { resolveHostPattern } from './inventory/host-pattern.js';
 export { KEYWORDS, type KeywordSpec } from './language/keywords.js';
-export { loadPlaybook } from './language/load-playbook.js';
-export type { Play, Playbook, Task } from './language/model.js';
+export { loadPlaybook, type LoadOptions } from './language/load-playbook.js';
+export type { Block, Include, MetaTask, Play, Playbook, Task, TaskNode } from './language/model.js';
+export { TagFilter } from './exec/tag-filter.js';
 export { playbookJsonSchema } from './language/playbook-schema.js';
 export { ModuleRegistry } from './modules/module-registry.js';
 export { Templar, OMIT } from './template/templar.js';
 export { FILTERS } from './template/filters.js';
 export { compileExpression, evaluateCondition, ExpressionError, pyJsonDumps, truthy, UndefinedVariableError } from './expr/index.js';
 export { runPlaybook, executePlaybook, type ConnectionFactory, type RunPlaybookOptions, type RunPlaybookResult } from './exec/run-playbook.js';
+export { decryptVault, encryptVault, isVaultText, VAULT_HEADER } from './secrets/vault.js';
+export { VaultKeyring } from './secrets/vault-keyring.js';
+export { readVaultPasswordFile } from './secrets/vault-password.js';
+export { DEFAULT_SECRET_PATTERNS, REDACTED, Redactor } from './secrets/redactor.js';

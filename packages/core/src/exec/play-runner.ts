@@ -112,12 +112,13 @@ export class BatchRun {
     const failedHere = entered.filter((h) => failures.failed.has(h) && !this.failedBefore.has(h));
     if (block.rescue.length > 0 && failedHere.length > 0) {
       const rescueVars = new Map(hostVars);
+      // As in Ansible, entering rescue turns the failure into `rescued` (a failing rescue counts its own failure).
       for (const host of failedHere) {
         failures.failed.delete(host);
+        stats.rescue(host);
         rescueVars.set(host, { ...hostVars.get(host), ...this.failureVars.get(host) });
       }
       await this.runNodes(block.rescue, failedHere, rescueVars);
-      for (const host of failedHere) if (!failures.failed.has(host) && !failures.unreachable.has(host)) stats.rescue(host);
     }
     if (block.always.length === 0) return;
     const stillFailed = entered.filter((h) => failures.failed.has(h) && !this.failedBefore.has(h));
@@ -267,7 +268,9 @@ export class BatchRun {
   private async runInclude(node: Include, active: readonly string[], hostVars: HostVars): Promise<void> {
     if (!this.services.tags.selects(node.tags)) return;
     const runs = new Map<string, { target: string; hosts: string[]; vars: Map<string, Vars> }>();
+    const info: TaskInfo = { id: node.id, name: node.name, action: node.action, location: node.location, noLog: false };
     for (const host of active) {
+      let included = 0;
       try {
         const base = this.run.vars.forTask(host, taskScope(node), hostVars.get(host));
         const items = loopItems(node, this.run.templar, base);
@@ -283,9 +286,18 @@ export class BatchRun {
           if (!group) runs.set(key, (group = { target, hosts: [], vars: new Map() }));
           group.hosts.push(host);
           group.vars.set(host, { ...hostVars.get(host), ...loopVars });
+          included++;
+          // Ansible counts each file an include_tasks brings in as `ok` for the host (include_role counts nothing).
+          if (node.action === 'include_tasks') this.services.stats.record(host, { status: 'ok', ignored: false, result: {} });
         }
       } catch (error) {
         this.failHost(node, host, error);
+        continue;
+      }
+      if (included === 0) {
+        const outcome: HostOutcome = { status: 'skipped', ignored: false, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' } };
+        this.run.emit({ type: 'host_result', task: info, host, status: 'skipped', result: outcome.result });
+        this.services.stats.record(host, outcome);
       }
     }
     for (const group of runs.values()) {
@@ -296,7 +308,7 @@ export class BatchRun {
         for (const host of group.hosts) this.failHost(node, host, error);
         continue;
       }
-      this.run.emit({ type: 'included', task: { id: node.id, name: node.name, action: node.action, location: node.location, noLog: false }, file: group.target, hosts: group.hosts });
+      this.run.emit({ type: 'included', task: info, file: group.target, hosts: group.hosts });
       await this.runNodes(nodes, group.hosts, group.vars);
     }
   }

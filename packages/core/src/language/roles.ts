@@ -30,14 +30,16 @@ export interface RoleHandlerSink {
 export async function loadRoleTasks(name: string, params: Record<string, unknown>, own: Record<string, unknown>, scope: LoadScope, location: SourceLocation | undefined, tasksFrom = 'main'): Promise<TaskNode[]> {
   const role = await readRole(name, scope, location);
   if (!role) return [];
-  const vars = [...(role.vars ? [role.vars] : []), ...(Object.keys(params).length > 0 ? [{ values: params, location }] : [])];
   const inner = childScope(scope, own, { role: role.ref, directory: join(role.ref.directory, 'tasks'), defaults: [...scope.defaults, ...(role.defaults ? [role.defaults] : [])] }, location);
-  const roleScope: LoadScope = { ...inner, vars: [...inner.vars, ...vars] };
+  const paramsLayer = Object.keys(params).length > 0 ? [{ values: params, location }] : [];
+  const roleScope: LoadScope = { ...inner, vars: [...inner.vars, ...(role.vars ? [role.vars] : []), ...paramsLayer] };
   const sink = scope.roleHandlers;
   if (!sink.loaded.has(role.ref.directory)) {
     sink.loaded.add(role.ref.directory);
     const handlersFile = await firstFile(join(role.ref.directory, 'handlers'), YAML_NAMES);
-    if (handlersFile) sink.handlers.push(...(await readTasks(handlersFile, { ...roleScope, directory: join(role.ref.directory, 'handlers') })).filter((n): n is Task => n.kind === 'task'));
+    // Handlers see the role's defaults and vars but not the parameters of the entry that brought the role (as in Ansible).
+    const handlerScope: LoadScope = { ...inner, vars: [...inner.vars, ...(role.vars ? [role.vars] : [])], directory: join(role.ref.directory, 'handlers') };
+    if (handlersFile) sink.handlers.push(...(await readTasks(handlersFile, handlerScope)).filter((n): n is Task => n.kind === 'task'));
   }
   const tasksFile = await firstFile(join(role.ref.directory, 'tasks'), tasksFrom === 'main' ? YAML_NAMES : [`${tasksFrom}.yml`, `${tasksFrom}.yaml`, tasksFrom]);
   if (!tasksFile) {

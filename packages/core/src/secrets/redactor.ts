@@ -61,12 +61,13 @@ export class Redactor {
 
   /** Remembers the values of variables whose names match (deeply: nested mappings too, e.g. db: {admin_password: x}); strings of length < 4 are ignored to avoid redacting everything. */
   collect(vars: Readonly<Record<string, unknown>>): void {
+    this.#stack.length = 0;
     this.#collectIn(vars);
   }
 
-  /** Remembers one secret string (vault-decrypted values, no_log inputs); strings of length < 4 are ignored. */
+  /** Remembers one secret string (vault-decrypted values, no_log inputs); strings under 4 characters (blanks aside) are ignored. */
   add(secret: string): void {
-    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH || this.#secrets.has(secret)) return;
+    if (typeof secret !== 'string' || secret.trim().length < MIN_SECRET_LENGTH || this.#secrets.has(secret)) return;
     this.#secrets.add(secret);
     this.#addForms(secret);
     const trimmed = secret.trim();
@@ -121,20 +122,20 @@ export class Redactor {
   #redactValue(value: unknown): unknown {
     if (typeof value === 'string') return this.#secrets.size === 0 ? value : this.redactText(value);
     if (value === null || typeof value !== 'object' || !isWalkable(value)) return value;
-    if (this.#stack.includes(value)) return value;
-    this.#stack.push(value);
-    try {
-      return Array.isArray(value) ? this.#redactArray(value) : this.#redactObject(value as Record<string, unknown>);
-    } finally {
-      this.#stack.pop();
-    }
+    const stack = this.#stack;
+    if (stack.includes(value)) return value;
+    // No try/finally: `redact` resets the stack, so a getter that throws can't leave it dirty for the next call.
+    stack.push(value);
+    const result = Array.isArray(value) ? this.#redactArray(value) : this.#redactObject(value as Record<string, unknown>);
+    stack.pop();
+    return result;
   }
 
   #redactArray(list: readonly unknown[]): unknown[] {
     let copy: unknown[] | undefined;
     for (let i = 0; i < list.length; i++) {
       const item = list[i];
-      const redacted = this.#redactValue(item);
+      const redacted = typeof item === 'object' || typeof item === 'string' ? this.#redactValue(item) : item;
       if (copy === undefined && redacted !== item) copy = list.slice(0, i);
       if (copy !== undefined) copy.push(redacted);
     }
@@ -142,17 +143,17 @@ export class Redactor {
   }
 
   #redactObject(object: Record<string, unknown>): Record<string, unknown> {
-    const keys = Object.keys(object);
+    const scanKeys = this.#secrets.size > 0;
     let copy: Record<string, unknown> | undefined;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
+    // for…in allocates no key array; only own keys count (plain objects have no enumerable inherited ones, but be sure).
+    for (const key in object) {
+      if (!Object.hasOwn(object, key)) continue;
       const item = object[key];
-      const redacted = this.isSecretName(key) && isSecretValue(item) ? REDACTED : this.#redactValue(item);
-      const newKey = this.#secrets.size === 0 ? key : this.redactText(key);
-      if (copy === undefined && (redacted !== item || newKey !== key)) {
-        copy = Object.create(Object.getPrototypeOf(object)) as Record<string, unknown>;
-        for (let j = 0; j < i; j++) define(copy, keys[j]!, object[keys[j]!]);
-      }
+      let redacted = item;
+      if (this.isSecretName(key) && isSecretValue(item)) redacted = REDACTED;
+      else if (typeof item === 'object' || typeof item === 'string') redacted = this.#redactValue(item);
+      const newKey = scanKeys ? this.redactText(key) : key;
+      if (copy === undefined && (redacted !== item || newKey !== key)) copy = copyUntil(object, key);
       if (copy !== undefined) define(copy, newKey, redacted);
     }
     return copy ?? object;
@@ -201,6 +202,16 @@ function isWalkable(value: object): boolean {
 /** A value shown as REDACTED when held by a secret-named key; null, undefined and booleans say nothing secret. */
 function isSecretValue(value: unknown): boolean {
   return value !== null && value !== undefined && typeof value !== 'boolean';
+}
+
+/** A new object with the same prototype and the own entries of `object` that come before `stop`. */
+function copyUntil(object: Record<string, unknown>, stop: string): Record<string, unknown> {
+  const copy = Object.create(Object.getPrototypeOf(object) as object | null) as Record<string, unknown>;
+  for (const key in object) {
+    if (key === stop) break;
+    if (Object.hasOwn(object, key)) define(copy, key, object[key]);
+  }
+  return copy;
 }
 
 function define(target: Record<string, unknown>, key: string, value: unknown): void {

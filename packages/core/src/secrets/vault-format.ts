@@ -34,8 +34,9 @@ export function armorVault(parts: VaultParts): string {
 
 /** Reads a vault text back into its parts; anything malformed is an E_VAULT error naming `source`. */
 export function unarmorVault(armored: string, source: string): VaultParts {
+  // A YAML plain or folded scalar joins the lines with spaces: the header is the first word, the body all the rest.
   const lines = armored.trim().split(/\r?\n/);
-  const header = (lines[0] ?? '').trim();
+  const [header = '', ...rest] = (lines[0] ?? '').trim().split(/\s+/);
   if (header !== VAULT_HEADER) {
     if (header.startsWith(HEADER_PREFIX)) {
       throw new KbrunError('E_VAULT', `${source} uses an unsupported vault format '${header.slice(0, 80)}'`, {
@@ -46,9 +47,10 @@ export function unarmorVault(armored: string, source: string): VaultParts {
       hint: 'encrypt it with `kbrun vault encrypt FILE`, or remove the !vault tag from a plain value',
     });
   }
+  lines[0] = rest.join('');
   let body = '';
-  for (let n = 1; n < lines.length; n++) {
-    const line = lines[n]!.trim();
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!.replace(/\s+/g, '');
     if (!BASE64_LINE.test(line)) {
       throw new KbrunError('E_VAULT', `${source} has corrupted vault data: line ${n + 1} of the vault text is not base64`, {
         hint: 'the file was edited by hand or damaged; restore it from version control',

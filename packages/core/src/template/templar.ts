@@ -109,9 +109,28 @@ export class Templar {
     } catch {
       ast = undefined;
     }
-    compiled = ast ? this.fromHandlebars(ast, text) : compileJinja(text, location);
+    compiled = ast && this.isHandlebars(ast) ? this.fromHandlebars(ast, text) : compileJinja(text, location);
     this.cache.set(text, compiled);
     return compiled;
+  }
+
+  /**
+   * True when every `{{ }}` reads as Handlebars: a variable, a literal, or a call of a known helper.
+   * `{{ 'a' if x else 'b' }}` parses as Handlebars too (a call of `'a'`), but only Jinja gives it a meaning.
+   */
+  private isHandlebars(program: AST): boolean {
+    return program.body.every((statement) => {
+      if (statement.type === 'MustacheStatement' || statement.type === 'BlockStatement') {
+        const m = statement as hbs.AST.MustacheStatement | hbs.AST.BlockStatement;
+        const calls = m.params.length > 0 || m.hash !== undefined || statement.type === 'BlockStatement';
+        if (calls && !(m.path.type === 'PathExpression' && this.hb.helpers[(m.path as hbs.AST.PathExpression).original] !== undefined)) return false;
+        if (statement.type === 'BlockStatement') {
+          const b = statement as hbs.AST.BlockStatement;
+          return (!b.program || this.isHandlebars(b.program)) && (!b.inverse || this.isHandlebars(b.inverse));
+        }
+      }
+      return true;
+    });
   }
 
   private fromHandlebars(ast: AST, text: string): Compiled {

@@ -1,7 +1,7 @@
 import { defineModule } from '@kbrun/core';
 import { BadSubsetError, factFilter, resolveSubsets, sectionsFor, wantedFacts, type Subset } from '../lib/facts/catalog.js';
 import { collectFacts } from '../lib/facts/collect-facts.js';
-import { gatherCommand, SECTIONS, splitSections } from '../lib/facts/gather-script.js';
+import { gatherCommand, SECTIONS, splitSections, type SectionName } from '../lib/facts/gather-script.js';
 import { firstErrorLine } from '../lib/target-commands.js';
 
 /** Arguments of `setup`. */
@@ -26,11 +26,18 @@ function asList(value: string | string[] | undefined): string[] {
 /**
  * `setup`: gathers facts about the target in one command (one round trip), like ansible.builtin.setup.
  * Returns `ansible_facts` with names as Ansible stores them (no `ansible_` prefix); the engine stores them on the host.
+ * The facts and the subset each belongs to are listed in lib/facts/catalog.ts. Where kbrun differs from Ansible:
+ * - `mounts` keeps Ansible's rule (device is a path or `host:/export`; no proc, sysfs, cgroup, tmpfs, bind `none`)
+ *   and also an overlay mounted at `/` (a container's root); `size_total`/`size_available` come from `df`, no block/inode counts;
+ * - `devices` gives model, sectors, size and partitions {sectors, size, uuid} only;
+ * - `virtualization_*` comes from systemd-detect-virt (or container files and DMI names); hypervisor hosts are not detected;
+ * - a fact whose source is missing on the target (no `ip`, no lsblk and no /sys/block, no resolv.conf) is left out, not guessed.
  */
 export const setup = defineModule<SetupArgs>({
   name: 'setup',
   description: 'Gathers facts about the target (OS, host name, CPU, memory, disks, mounts, network, user, clock, virtualization) in one command; changes nothing.',
   check: 'full',
+  facts: 'gathered',
   schema: {
     type: 'object',
     properties: {
@@ -57,10 +64,11 @@ export const setup = defineModule<SetupArgs>({
     const wanted = wantedFacts(subsets, keep);
     const sections = sectionsFor(wanted, SECTIONS);
     const timeoutSeconds = args.gather_timeout ?? 10;
-    let gathered = new Map<(typeof SECTIONS)[number], string>();
+    let gathered = new Map<SectionName, string>();
     if (sections.length > 0) {
       const started = performance.now();
-      const result = await ctx.connection.exec(gatherCommand(sections, Math.max(1, Math.floor(timeoutSeconds / 2))), {
+      // df gets half the budget (timeout(1) on the target), so a hung NFS mount costs its size facts, not the whole gathering.
+      const result = await ctx.connection.exec(gatherCommand(sections, timeoutSeconds / 2), {
         timeoutMs: timeoutSeconds * 1000,
         signal: ctx.signal,
       });

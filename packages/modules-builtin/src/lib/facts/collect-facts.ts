@@ -30,7 +30,7 @@ export function collectFacts(sections: ReadonlyMap<SectionName, string>, wanted:
   }
   if (has('user')) Object.assign(all, userFacts(get('user')!));
   if (get('env')) all['env'] = parseEnv(get('env')!);
-  if (has('dns')) all['dns'] = dnsFacts(get('dns')!);
+  if (get('dns')) all['dns'] = dnsFacts(get('dns')!);
   if (has('cpuinfo') || has('nproc')) Object.assign(all, cpuFacts(get('cpuinfo') ?? '', get('nproc')));
   if (has('meminfo')) Object.assign(all, memoryFacts(get('meminfo')!));
   if (devices.length > 0) all['devices'] = deviceFacts(devices);

@@ -7,7 +7,7 @@
 export const SECTIONS = [
   'os-release', // /etc/os-release (or /usr/lib/os-release)
   'debian-version', // /etc/debian_version (Debian's point release: 12.5)
-  'uname', // uname -s, -n, -r, -m, -v: one per line
+  'uname', // uname -s -n -r -v -m (one line: POSIX fixes that order)
   'fqdn', // hostname -f
   'date', // date '+%s %N %Y %m %d %H %M %S %w %W %z %A %Z' (the target's clock and time zone)
   'user', // id; home=$HOME; shell=$SHELL; the passwd entry of the user
@@ -18,7 +18,7 @@ export const SECTIONS = [
   'meminfo', // /proc/meminfo
   'devices', // lsblk -b -P -o NAME,KNAME,PKNAME,TYPE,SIZE,MODEL,UUID, else the same shape built from /sys/block
   'mounts', // /proc/mounts
-  'df', // df -P -B1 (df -Pk where -B is unknown), under timeout(1) when it exists: a hung NFS mount cannot stall the run
+  'df', // df -P -B1 (df -Pk where -B is unknown), under timeout(1) (-k 1 where known) when it exists: a hung NFS mount cannot stall the run
   'uptime', // /proc/uptime
   'netdev', // /sys/class/net: "name mac mtu type" per interface
   'ipv4', // ip -4 -o addr show
@@ -34,15 +34,14 @@ export type SectionName = (typeof SECTIONS)[number];
  * parameters are the sections to print (`sh -c SCRIPT kbrun-facts 5 uname date …`); nothing is pasted in.
  * LC_ALL=C is set only on the commands whose output is parsed by words, so `env` shows the real environment.
  */
-export const GATHER_SCRIPT = `T=
-command -v timeout >/dev/null 2>&1 && T="timeout $1"
+export const GATHER_SCRIPT = `t=$1
 shift
 for s do
 echo "==$s=="
 case $s in
 os-release) cat /etc/os-release || cat /usr/lib/os-release;;
 debian-version) cat /etc/debian_version;;
-uname) uname -s; uname -n; uname -r; uname -m; uname -v;;
+uname) uname -s -n -r -v -m;;
 fqdn) hostname -f;;
 date) LC_ALL=C date '+%s %N %Y %m %d %H %M %S %w %W %z %A %Z';;
 user) LC_ALL=C id; echo "home=$HOME"; echo "shell=$SHELL"
@@ -61,7 +60,8 @@ for p in "$d/$n"*; do
 read z < "$p/size"; echo "KNAME=\\"\${p##*/}\\" PKNAME=\\"$n\\" TYPE=\\"part\\" SECTORS=\\"$z\\""
 done; done;;
 mounts) cat /proc/mounts;;
-df) if df -P -B1 / >/dev/null; then LC_ALL=C $T df -P -B1; else LC_ALL=C $T df -Pk; fi;;
+df) T=; if timeout -k 1 1 true; then T="timeout -k 1 $t"; elif command -v timeout >/dev/null; then T="timeout $t"; fi
+if df -P -B1 / >/dev/null; then LC_ALL=C $T df -P -B1; else LC_ALL=C $T df -Pk; fi;;
 uptime) cat /proc/uptime;;
 netdev) for i in /sys/class/net/*; do
 [ -e "$i" ] || continue

@@ -1,8 +1,14 @@
 // The platform facts (hostname, fqdn, kernel, architecture) from `uname` and `hostname -f`.
 
-/** Host name, kernel and machine facts. `uname` holds the lines of uname -s, -n, -r, -m, -v; `fqdn` what `hostname -f` printed. */
+/**
+ * Host name, kernel and machine facts. `uname` is the line of `uname -s -n -r -v -m` (sysname, nodename, release,
+ * version, machine: only the version has spaces); `fqdn` what `hostname -f` printed.
+ */
 export function platformFacts(uname: string, fqdn = ''): Record<string, string> {
-  const [system = '', nodename = '', kernel = '', machine = '', kernelVersion = ''] = uname.split('\n').map((line) => line.trim());
+  const words = uname.trim().split('\n')[0]!.trim().split(/\s+/);
+  const [system = '', nodename = '', kernel = ''] = words;
+  const machine = words.length >= 5 ? words[words.length - 1]! : '';
+  const kernelVersion = words.slice(3, -1).join(' ');
   const facts: Record<string, string> = {};
   if (system) facts['system'] = system;
   if (nodename) {

@@ -1,0 +1,117 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KbrunError } from '@kbrun/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCliOptions } from '../src/cli-options.js';
+import { parseExtraVars } from '../src/extra-vars.js';
+
+const parse = (args: string, env: NodeJS.ProcessEnv = {}) => parseCliOptions(args.split(' ').filter(Boolean), env);
+
+/** The error code a call throws. */
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof KbrunError ? error.code : `not a KbrunError: ${String(error)}`;
+  }
+  return undefined;
+}
+
+describe('parseCliOptions', () => {
+  it('has Ansible-like defaults', () => {
+    expect(parse('site.yml')).toMatchObject({
+      command: 'run',
+      playbooks: ['site.yml'],
+      inventory: [],
+      extraVars: [],
+      limit: undefined,
+      check: false,
+      diff: false,
+      forks: 50,
+      verbosity: 0,
+      syntaxCheck: false,
+      output: 'text',
+    });
+  });
+
+  it.each([
+    ['-vvv a.yml', { verbosity: 3 }],
+    ['-v -v a.yml', { verbosity: 2 }],
+    ['-i one.yml -i a,b, --inventory dir a.yml', { inventory: ['one.yml', 'a,b,', 'dir'] }],
+    ['-e x=1 -e @vars.yml --extra-vars {"y":2} a.yml', { extraVars: ['x=1', '@vars.yml', '{"y":2}'] }],
+    ['-C -D -f 10 -l web:!db --syntax-check --output json a.yml b.yml', { check: true, diff: true, forks: 10, limit: 'web:!db', syntaxCheck: true, output: 'json', playbooks: ['a.yml', 'b.yml'] }],
+    ['schema', { command: 'schema', playbooks: [] }],
+    ['--help', { command: 'help' }],
+    ['-h', { command: 'help' }],
+    ['--version', { command: 'version' }],
+  ])('%s', (args, expected) => {
+    expect(parse(args)).toMatchObject(expected);
+  });
+
+  it.each(['', '--forks 0 a.yml', '--forks many a.yml', '-f 1.5 a.yml', '--output yaml a.yml', '--bogus a.yml', '-x a.yml', '--forks'])('rejects %j with E_CLI_OPTION', (args) => {
+    expect(codeOf(() => parse(args))).toBe('E_CLI_OPTION');
+  });
+
+  it.each([
+    ['a.yml', { NO_COLOR: '1', FORCE_COLOR: '1' }, false],
+    ['a.yml', { FORCE_COLOR: '1' }, true],
+    ['--no-color a.yml', { FORCE_COLOR: '1' }, false],
+  ])('colour for %s with %j is %s', (args, env, color) => {
+    expect(parse(args, env).color).toBe(color);
+  });
+
+  // BUG (cli-options.ts, `env['FORCE_COLOR'] !== undefined`): FORCE_COLOR=0 (or 'false') means "no colour" for
+  // Node, chalk and supports-color, but kbrun treats any value as "force colour on".
+  // Fix: FORCE_COLOR '0'/'false' → colour off (even on a terminal); any other value → on.
+  it.fails('treats FORCE_COLOR=0 as no colour', () => {
+    expect(parse('a.yml', { FORCE_COLOR: '0' }).color).toBe(false);
+  });
+});
+
+describe('parseExtraVars', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kbrun-extra-vars-'));
+    await writeFile(join(dir, 'vars.yml'), 'env: prod\nports: [80, 443]\n');
+    await writeFile(join(dir, 'list.yml'), '- a\n- b\n');
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ["a=1 b='two words'", { a: '1', b: 'two words' }],
+    ['msg="x=y" empty=', { msg: 'x=y', empty: '' }],
+    ['{"a": 1, "b": [true, null]}', { a: 1, b: [true, null] }],
+  ])('parses %s', async (text, expected) => {
+    expect(await parseExtraVars(text)).toEqual(expected);
+  });
+
+  it('reads @file.yml', async () => {
+    expect(await parseExtraVars(`@${join(dir, 'vars.yml')}`)).toEqual({ env: 'prod', ports: [80, 443] });
+  });
+
+  it.each([
+    ['novalue', 'E_CLI_OPTION'],
+    ['=x', 'E_CLI_OPTION'],
+    ['{not json', 'E_CLI_OPTION'],
+    ['[1, 2]', 'E_CLI_OPTION'],
+    ['@/nonexistent/kbrun/vars.yml', 'E_FILE_NOT_FOUND'],
+  ])('rejects %s with %s', async (text, code) => {
+    await expect(parseExtraVars(text)).rejects.toMatchObject({ code });
+  });
+
+  it('rejects a vars file that is not a mapping', async () => {
+    await expect(parseExtraVars(`@${join(dir, 'list.yml')}`)).rejects.toMatchObject({ code: 'E_VARS_FILE' });
+  });
+
+  // BUG (extra-vars.ts, `JSON.parse(text)`): the doc comment promises "a JSON/YAML mapping `{…}`" and Ansible
+  // parses -e '{…}' with its YAML loader, so the YAML flow mapping `{env: prod}` works there but is refused here.
+  // Fix: parse the `{…}` form with the YAML parser (JSON is a subset of it).
+  it.fails('parses a YAML flow mapping', async () => {
+    expect(await parseExtraVars('{env: prod, ports: [80, 443]}')).toEqual({ env: 'prod', ports: [80, 443] });
+  });
+});
