@@ -102,8 +102,11 @@ export class ConsolePrinter {
     if (!diff) return;
     for (const d of [diff].flat() as FileDiff[]) {
       if (typeof d.before !== 'string' || typeof d.after !== 'string' || d.before === d.after) continue;
-      const patch = createTwoFilesPatch(d.before_header ?? 'before', d.after_header ?? 'after', d.before, d.after, '', '', { context: 3 });
-      const body = patch.split('\n').slice(1).filter((l) => l !== '\\ No newline at end of file');
+      // Ansible's headers: `--- before: <path>` / `+++ after: <path>` (no dates, so no tab after the name).
+      const before = d.before_header === undefined ? 'before' : `before: ${d.before_header}`;
+      const after = d.after_header === undefined ? 'after' : `after: ${d.after_header}`;
+      const patch = createTwoFilesPatch(before, after, d.before, d.after, undefined, undefined, { context: 3 });
+      const body = patch.split('\n').filter((l) => !isPatchPreamble(l) && l !== '\\ No newline at end of file');
       for (const line of body) {
         if (line.startsWith('+') && !line.startsWith('+++')) this.line(this.c.green(line));
         else if (line.startsWith('-') && !line.startsWith('---')) this.line(this.c.red(line));
@@ -155,6 +158,11 @@ export class ConsolePrinter {
     }
     this.options.write(`${text}\n`);
   }
+}
+
+/** jsdiff's `Index: <name>` and `=====` lines, which Ansible's diffs do not have (body lines never look like them). */
+function isPatchPreamble(line: string): boolean {
+  return line.startsWith('Index: ') || /^=+$/.test(line);
 }
 
 function banner(title: string): string {

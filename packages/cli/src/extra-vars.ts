@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { KbrunError, readVarsFile, shellSplit } from '@kbrun/core';
+import { parse } from 'yaml';
 
 /** Parses one `-e` value: `key=value …`, a JSON/YAML mapping `{…}`, or `@file.yml`. */
 export async function parseExtraVars(value: string): Promise<Record<string, unknown>> {
@@ -7,12 +8,13 @@ export async function parseExtraVars(value: string): Promise<Record<string, unkn
   if (text.startsWith('@')) return readVarsFile(resolve(text.slice(1)));
   if (text.startsWith('{')) {
     try {
-      const parsed: unknown = JSON.parse(text);
+      // A YAML flow mapping, as Ansible reads it (`{env: prod}`); JSON is a subset of YAML.
+      const parsed: unknown = parse(text);
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
     } catch {
       // fall through to the error below
     }
-    throw new KbrunError('E_CLI_OPTION', `-e '${text}' is not a JSON mapping`, { hint: `write -e '{"key": "value"}' or -e key=value` });
+    throw new KbrunError('E_CLI_OPTION', `-e '${text}' is not a YAML/JSON mapping`, { hint: `write -e '{key: value}', -e '{"key": "value"}' or -e key=value` });
   }
   const vars: Record<string, unknown> = {};
   for (const word of shellSplit(text)) {

@@ -1,25 +1,48 @@
 import { createRequire } from 'node:module';
-import { isKbrunError, KbrunError, KbrunErrors, loadInventory, loadPlaybook, ModuleRegistry, playbookJsonSchema, resolveHostPattern, runPlaybook, TagFilter, type EventListener } from '@kbrun/core';
+import {
+  configureSecrets,
+  isKbrunError,
+  KbrunError,
+  KbrunErrors,
+  loadInventory,
+  loadPlaybook,
+  ModuleRegistry,
+  playbookJsonSchema,
+  processSecrets,
+  readVaultPasswordFile,
+  resolveHostPattern,
+  runPlaybook,
+  TagFilter,
+  type EventListener,
+} from '@kbrun/core';
 import { builtinModules } from '@kbrun/modules-builtin';
-import { parseCliOptions, USAGE, type CliOptions } from './cli-options.js';
+import { parseCliOptions, USAGE, useColor, type CliOptions } from './cli-options.js';
+import { loadConfig, renderConfig, type EffectiveConfig } from './config/index.js';
 import { ConsolePrinter } from './console-printer.js';
 import { parseExtraVars } from './extra-vars.js';
 import { JsonPrinter } from './json-printer.js';
 import { listPlaybook } from './list-playbook.js';
 import { batchLogWriter, logFileWriter } from './log-writers.js';
 import { expandLimit, retryFilePath, writeRetryFile } from './retry-file.js';
+import { runVaultCommand } from './vault-command.js';
 
-/** The module packs the kbrun command registers. */
-const PACKS = [builtinModules];
+/** The module packs the kbrun command can load, by the names `module_packs` uses. */
+const PACKS = { builtin: builtinModules } as const;
 
 /** Exit codes of ansible-playbook, which kbrun keeps. */
 export const EXIT = { ok: 0, error: 1, hostFailed: 2, unreachableOrParse: 4, badOptions: 5 } as const;
 
+/** Error codes of loading (the playbook, inventory or a vars file could not be read): exit code 4, as ansible-playbook. */
+const LOAD_ERRORS = new Set(['E_YAML_SYNTAX', 'E_PLAYBOOK_SHAPE', 'E_FILE_NOT_FOUND', 'E_INVENTORY', 'E_VARS_FILE', 'E_UNKNOWN_KEYWORD', 'E_UNKNOWN_MODULE', 'E_SCHEMA', 'E_KEYWORD_TYPE', 'E_NO_MODULE', 'E_MULTIPLE_MODULES']);
+
 /** Runs the kbrun command line; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'vault') {
+    return runVaultCommand(argv.slice(1), { env: process.env, stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: process.stdin });
+  }
   let options: CliOptions;
   try {
-    options = parseCliOptions(argv, process.env);
+    options = parseCliOptions(argv);
   } catch (error) {
     process.stderr.write(`${render(error)}\n${USAGE}\n`);
     return EXIT.badOptions;
@@ -32,50 +55,60 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'version':
         process.stdout.write(`kbrun ${version()}\n`);
         return EXIT.ok;
+    }
+    const config = await loadConfig({ cwd: process.cwd(), env: process.env, explicitFile: options.configFile, flags: options.configFlags });
+    const registry = new ModuleRegistry(packs(config));
+    switch (options.command) {
+      case 'config':
+        process.stdout.write(renderConfig(config, { json: config.values.output === 'json' }));
+        return EXIT.ok;
       case 'schema':
-        process.stdout.write(`${JSON.stringify(playbookJsonSchema(new ModuleRegistry(PACKS)), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(playbookJsonSchema(registry), null, 2)}\n`);
         return EXIT.ok;
       case 'run':
-        return await run(options);
+        return await run(options, config, registry);
     }
   } catch (error) {
     process.stderr.write(`${render(error)}\n`);
-    if (error instanceof KbrunErrors || (error instanceof KbrunError && ['E_YAML_SYNTAX', 'E_PLAYBOOK_SHAPE', 'E_FILE_NOT_FOUND', 'E_INVENTORY', 'E_VARS_FILE'].includes(error.code))) {
-      return EXIT.unreachableOrParse;
-    }
-    if (error instanceof KbrunError && error.code === 'E_CLI_OPTION') return EXIT.badOptions;
+    const codes = error instanceof KbrunErrors ? error.errors.map((e) => e.code) : error instanceof KbrunError ? [error.code] : [];
+    if (codes.length > 0 && codes.every((c) => c === 'E_CLI_OPTION' || c === 'E_CONFIG')) return EXIT.badOptions;
+    if (codes.length > 0 && codes.every((c) => LOAD_ERRORS.has(c))) return EXIT.unreachableOrParse;
     return EXIT.error;
   }
 }
 
-async function run(options: CliOptions): Promise<number> {
+async function run(options: CliOptions, config: EffectiveConfig, registry: ModuleRegistry): Promise<number> {
+  const settings = config.values;
+  const passwordFile = settings.vault_password_file;
+  configureSecrets({ vaultPasswords: passwordFile ? [readVaultPasswordFile(passwordFile)] : [], patterns: settings.secret_patterns });
   const extraVars: Record<string, unknown> = {};
   for (const value of options.extraVars) Object.assign(extraVars, await parseExtraVars(value));
   const limit = options.limit === undefined ? undefined : await expandLimit(options.limit);
-  const registry = new ModuleRegistry(PACKS);
+  const loadOptions = { rolesPath: settings.roles_path };
   if (options.syntaxCheck) {
     for (const playbook of options.playbooks) {
-      await loadPlaybook(playbook, registry);
+      await loadPlaybook(playbook, registry, loadOptions);
       process.stdout.write(`\nplaybook: ${playbook}\n`);
     }
     return EXIT.ok;
   }
   if (options.list.hosts || options.list.tasks || options.list.tags) {
-    const inventory = await loadInventory(options.inventory);
+    const inventory = await loadInventory(settings.inventory);
     const limited = limit === undefined ? undefined : new Set(resolveHostPattern(inventory, limit));
     for (const playbook of options.playbooks) {
-      process.stdout.write(listPlaybook(await loadPlaybook(playbook, registry), playbook, inventory, limited, new TagFilter(options.tags, options.skipTags), options.list));
+      process.stdout.write(listPlaybook(await loadPlaybook(playbook, registry, loadOptions), playbook, inventory, limited, new TagFilter(options.tags, options.skipTags), options.list));
     }
     return EXIT.ok;
   }
   const write = (text: string) => process.stdout.write(text);
+  const color = useColor(settings.color, process.env, process.stdout.isTTY === true);
   const listeners: EventListener[] = [
-    options.output === 'json'
+    settings.output === 'json'
       ? new JsonPrinter(write, options.verbosity).onEvent
-      : new ConsolePrinter({ write, color: options.color, tty: process.stdout.isTTY === true, verbosity: options.verbosity }).onEvent,
+      : new ConsolePrinter({ write, color, tty: process.stdout.isTTY === true, verbosity: options.verbosity }).onEvent,
   ];
-  if (options.logFile) listeners.push(logFileWriter(options.logFile, options.verbosity));
-  if (options.logDir) listeners.push(batchLogWriter(options.logDir, options.verbosity));
+  if (settings.log_file) listeners.push(logFileWriter(settings.log_file, options.verbosity));
+  if (settings.log_dir) listeners.push(batchLogWriter(settings.log_dir, options.verbosity));
   const onEvent: EventListener = (event) => listeners.forEach((listener) => listener(event));
   const controller = new AbortController();
   const stop = () => controller.abort(new Error('interrupted'));
@@ -85,27 +118,28 @@ async function run(options: CliOptions): Promise<number> {
     for (const playbook of options.playbooks) {
       const result = await runPlaybook({
         playbook,
-        inventory: options.inventory,
+        inventory: settings.inventory,
         ...(limit !== undefined ? { limit } : {}),
         extraVars,
         check: options.check,
         diff: options.diff,
-        forks: options.forks,
+        forks: settings.forks,
         verbosity: options.verbosity,
         tags: options.tags,
         skipTags: options.skipTags,
         ...(options.startAtTask !== undefined ? { startAtTask: options.startAtTask } : {}),
         forceHandlers: options.forceHandlers,
-        modules: PACKS,
+        rolesPath: settings.roles_path,
+        modules: registry.packs(),
         onEvent,
         signal: controller.signal,
       });
       exitCode = result.exitCode;
       const retry = [...result.failedHosts, ...result.unreachableHosts];
-      if (retry.length > 0) {
-        const path = retryFilePath(playbook);
+      if (retry.length > 0 && settings.retry_files) {
+        const path = retryFilePath(playbook, settings.retry_files_dir ?? undefined);
         await writeRetryFile(path, retry);
-        if (options.output === 'text') process.stdout.write(`\nto retry, use: --limit @${path}\n`);
+        if (settings.output === 'text') process.stdout.write(`to retry, use: --limit @${path}\n`);
       }
       if (exitCode !== 0) break;
     }
@@ -115,9 +149,19 @@ async function run(options: CliOptions): Promise<number> {
   }
 }
 
+/** The module packs named by `module_packs`. */
+function packs(config: EffectiveConfig) {
+  return config.values.module_packs.map((name) => {
+    const pack = PACKS[name as keyof typeof PACKS];
+    if (!pack) throw new KbrunError('E_CONFIG', `unknown module pack '${name}' in module_packs`, { hint: `available packs: ${Object.keys(PACKS).join(', ')}` });
+    return pack;
+  });
+}
+
+/** An error as printed: rendered with its location, with every known secret removed. */
 function render(error: unknown): string {
-  if (isKbrunError(error)) return `ERROR! ${error.render()}`;
-  return `ERROR! ${(error as Error)?.stack ?? String(error)}`;
+  const text = isKbrunError(error) ? error.render() : ((error as Error)?.stack ?? String(error));
+  return `ERROR! ${processSecrets().redactor.redactText(text)}`;
 }
 
 function version(): string {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KbrunError } from '@kbrun/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCliOptions } from '../src/cli-options.js';
+import { parseCliOptions, useColor } from '../src/cli-options.js';
 import { parseExtraVars } from '../src/extra-vars.js';
 
-const parse = (args: string, env: NodeJS.ProcessEnv = {}) => parseCliOptions(args.split(' ').filter(Boolean), env);
+const parse = (args: string) => parseCliOptions(args.split(' ').filter(Boolean));
 
 /** The error code a call throws. */
 function codeOf(fn: () => unknown): string | undefined {
@@ -23,24 +23,25 @@ describe('parseCliOptions', () => {
     expect(parse('site.yml')).toMatchObject({
       command: 'run',
       playbooks: ['site.yml'],
-      inventory: [],
       extraVars: [],
       limit: undefined,
       check: false,
       diff: false,
-      forks: 50,
       verbosity: 0,
       syntaxCheck: false,
-      output: 'text',
+      configFlags: {},
+      configFile: undefined,
     });
   });
 
   it.each([
     ['-vvv a.yml', { verbosity: 3 }],
     ['-v -v a.yml', { verbosity: 2 }],
-    ['-i one.yml -i a,b, --inventory dir a.yml', { inventory: ['one.yml', 'a,b,', 'dir'] }],
+    ['-i one.yml -i a,b, --inventory dir a.yml', { configFlags: { inventory: ['one.yml', 'a,b,', 'dir'] } }],
+    ['-t a,b -t c --skip-tags d --start-at-task x --force-handlers --list-tasks a.yml', { tags: ['a', 'b', 'c'], skipTags: ['d'], startAtTask: 'x', forceHandlers: true, list: { hosts: false, tasks: true, tags: false } }],
+    ['config --config k.yml', { command: 'config', configFile: 'k.yml' }],
     ['-e x=1 -e @vars.yml --extra-vars {"y":2} a.yml', { extraVars: ['x=1', '@vars.yml', '{"y":2}'] }],
-    ['-C -D -f 10 -l web:!db --syntax-check --output json a.yml b.yml', { check: true, diff: true, forks: 10, limit: 'web:!db', syntaxCheck: true, output: 'json', playbooks: ['a.yml', 'b.yml'] }],
+    ['-C -D -f 10 -l web:!db --syntax-check --output json a.yml b.yml', { check: true, diff: true, configFlags: { forks: 10, output: 'json' }, limit: 'web:!db', syntaxCheck: true, playbooks: ['a.yml', 'b.yml'] }],
     ['schema', { command: 'schema', playbooks: [] }],
     ['--help', { command: 'help' }],
     ['-h', { command: 'help' }],
@@ -54,18 +55,15 @@ describe('parseCliOptions', () => {
   });
 
   it.each([
-    ['a.yml', { NO_COLOR: '1', FORCE_COLOR: '1' }, false],
-    ['a.yml', { FORCE_COLOR: '1' }, true],
-    ['--no-color a.yml', { FORCE_COLOR: '1' }, false],
-  ])('colour for %s with %j is %s', (args, env, color) => {
-    expect(parse(args, env).color).toBe(color);
-  });
-
-  // BUG (cli-options.ts, `env['FORCE_COLOR'] !== undefined`): FORCE_COLOR=0 (or 'false') means "no colour" for
-  // Node, chalk and supports-color, but kbrun treats any value as "force colour on".
-  // Fix: FORCE_COLOR '0'/'false' → colour off (even on a terminal); any other value → on.
-  it.fails('treats FORCE_COLOR=0 as no colour', () => {
-    expect(parse('a.yml', { FORCE_COLOR: '0' }).color).toBe(false);
+    ['auto', {}, true, true],
+    ['auto', {}, false, false],
+    ['auto', { FORCE_COLOR: '1' }, false, true],
+    ['auto', { FORCE_COLOR: '0' }, true, false],
+    ['auto', { FORCE_COLOR: 'false' }, true, false],
+    ['never', { FORCE_COLOR: '1' }, true, false],
+    ['always', {}, false, true],
+  ] as const)('colour %s with %j on a terminal=%s is %s', (setting, env, tty, expected) => {
+    expect(useColor(setting, env, tty)).toBe(expected);
   });
 });
 
@@ -98,6 +96,7 @@ describe('parseExtraVars', () => {
     ['novalue', 'E_CLI_OPTION'],
     ['=x', 'E_CLI_OPTION'],
     ['{not json', 'E_CLI_OPTION'],
+    ['{a: 1} trailing', 'E_CLI_OPTION'],
     ['[1, 2]', 'E_CLI_OPTION'],
     ['@/nonexistent/kbrun/vars.yml', 'E_FILE_NOT_FOUND'],
   ])('rejects %s with %s', async (text, code) => {
@@ -108,10 +107,7 @@ describe('parseExtraVars', () => {
     await expect(parseExtraVars(`@${join(dir, 'list.yml')}`)).rejects.toMatchObject({ code: 'E_VARS_FILE' });
   });
 
-  // BUG (extra-vars.ts, `JSON.parse(text)`): the doc comment promises "a JSON/YAML mapping `{…}`" and Ansible
-  // parses -e '{…}' with its YAML loader, so the YAML flow mapping `{env: prod}` works there but is refused here.
-  // Fix: parse the `{…}` form with the YAML parser (JSON is a subset of it).
-  it.fails('parses a YAML flow mapping', async () => {
+  it('parses a YAML flow mapping', async () => {
     expect(await parseExtraVars('{env: prod, ports: [80, 443]}')).toEqual({ env: 'prod', ports: [80, 443] });
   });
 });

@@ -83,16 +83,16 @@ describe('ConsolePrinter', () => {
     expect(out.some((l) => l.startsWith('--- ')) && out.some((l) => l.startsWith('+++ '))).toBe(true);
   });
 
-  // BUG (console-printer.ts, printDiff: `patch.split('\n').slice(1)` and the '' header arguments of
-  // createTwoFilesPatch): jsdiff 8 writes `Index: <name>` only when both names are equal, so slice(1) removes
-  // either `Index:` or the `====` underline, and with equal headers (the usual case: both are the file's path)
-  // the `=====…` line is printed; the '' headers also leave a trailing tab on the ---/+++ lines. Ansible prints
-  // `--- before: <before_header>` / `+++ after: <after_header>`. Fix: pass the Ansible-style names with
-  // undefined headers and drop the `Index:`/`====` lines by content rather than by position.
-  it.fails('prints diff headers as Ansible does', () => {
+  it('prints diff headers as Ansible does', () => {
     const { emit, lines } = printer();
     emit(diffEvent({ before_header: '/etc/app.conf', after_header: '/etc/app.conf' }));
     expect(lines().slice(0, 3)).toEqual(['--- before: /etc/app.conf', '+++ after: /etc/app.conf', '@@ -1,2 +1,2 @@']);
+  });
+
+  it('prints plain before/after headers without a header in the diff', () => {
+    const { emit, lines } = printer();
+    emit(diffEvent());
+    expect(lines().slice(0, 3)).toEqual(['--- before', '+++ after', '@@ -1,2 +1,2 @@']);
   });
 
   const progress = (elapsedMs: number): KbrunEvent => ({ type: 'progress', task, running: ['h1', 'h2'], elapsedMs });

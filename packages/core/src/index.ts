@@ -38,3 +38,4 @@ export { decryptVault, encryptVault, isVaultText, VAULT_HEADER } from './secrets
 export { VaultKeyring } from './secrets/vault-keyring.js';
 export { readVaultPasswordFile } from './secrets/vault-password.js';
 export { DEFAULT_SECRET_PATTERNS, REDACTED, Redactor } from './secrets/redactor.js';
+export { configureSecrets, processSecrets, type ProcessSecrets } from './secrets/process-secrets.js';

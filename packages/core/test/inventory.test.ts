@@ -174,20 +174,16 @@ describe('resolveHostPattern', () => {
     expect(resolveHostPattern(inventory, ['db', '!db01'])).toEqual(['db02']);
   });
 
-  // BUG (host-pattern.ts, resolveHostPattern): Ansible evaluates a pattern made only of `&`/`!` terms against
-  // `all` (order_patterns: "if no regular pattern was given … pattern_regular = ['all']"), so `--limit '!bastions'`
-  // means "every host but the bastions". kbrun starts from an empty set and selects nothing.
-  // Fix: when no term is a plain (union) term, start from matchTerm(inventory, 'all').
-  it.fails('treats a pattern of only exclusions/intersections as applying to all', () => {
+  it('treats a pattern of only exclusions/intersections as applying to all', () => {
     expect(resolveHostPattern(inventory, '!staging')).toEqual(['web01', 'web03', 'db01', 'solo']);
     expect(resolveHostPattern(inventory, '&staging')).toEqual(['web02', 'db02']);
+    expect(resolveHostPattern(inventory, ['!web', '!db01'])).toEqual(['db02', 'solo']);
+    expect(resolveHostPattern(inventory, '')).toEqual([]);
   });
 
-  // BUG (host-pattern.ts, matchTerm: `regex.test(name)`): Ansible anchors `~regex` at the start of the name
-  // (InventoryManager._match_list uses `re.match`), so `~eb0` matches no host there; kbrun searches anywhere in
-  // the name and selects more hosts than Ansible would. Fix: anchor it, e.g. `new RegExp(`^(?:${term.slice(1)})`)`.
-  it.fails('anchors ~regex at the start of names, as Ansible does', () => {
+  it('anchors ~regex at the start of names, as Ansible does', () => {
     expect(resolveHostPattern(inventory, '~eb0[12]')).toEqual([]);
+    expect(resolveHostPattern(inventory, '~web|db01')).toEqual(['web01', 'web02', 'web03', 'db01']);
   });
 
   it('reports an invalid regex as E_HOST_PATTERN', () => {

@@ -58,15 +58,14 @@ describe('dial under the loopback guard', () => {
     expect(connectSpy).not.toHaveBeenCalled();
   });
 
-  // BUG (net/dialer.ts, dial: `const address = guardAddress(host);` runs before `new Promise`): dial is typed as
-  // returning a Promise but a refused address throws synchronously, so `dial(h, p).catch(…)` never sees the error.
-  // Fix: make dial `async`, or call guardAddress inside the Promise executor (or return Promise.reject(error)).
-  it.fails('reports a refusal as a rejected promise, not a synchronous throw', async () => {
+  it('reports a refusal as a rejected promise, not a synchronous throw, and creates no socket', async () => {
     let promise: Promise<unknown> | undefined;
     expect(() => {
       promise = dial('192.0.2.1', 22);
     }).not.toThrow();
+    expect(promise).toBeInstanceOf(Promise);
     await expect(promise).rejects.toMatchObject({ code: 'E_NET_GUARD' });
+    expect(connectSpy).not.toHaveBeenCalled();
   });
 
   it.each(['127.0.0.1', 'localhost'])('connects to %s on a local port', async (host) => {

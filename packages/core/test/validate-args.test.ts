@@ -58,10 +58,7 @@ describe('validateModuleArgs', () => {
     expect(check({ path: '/x', force: word })).toMatchObject({ args: { force: value }, messages: [] });
   });
 
-  // BUG (validate-args.ts, TRUE_WORDS/FALSE_WORDS): Ansible's boolean() also accepts 't' and 'f'
-  // (module_utils/parsing/convert_bool.py BOOLEANS_TRUE/BOOLEANS_FALSE); kbrun reports them as "must be boolean".
-  // Fix: add 't' to TRUE_WORDS and 'f' to FALSE_WORDS.
-  it.fails.each([
+  it.each([
     ['t', true],
     ['F', false],
   ])("reads the Ansible boolean word '%s' as %s", (word, value) => {

@@ -14,6 +14,8 @@ import type { Include, Play, Playbook, TaskNode } from '../language/model.js';
 import type { ModulePack } from '../modules/define-module.js';
 import { ModuleRegistry } from '../modules/module-registry.js';
 import { readVarsFile } from '../source/yaml-loader.js';
+import { processSecrets } from '../secrets/process-secrets.js';
+import { redactEvent } from './redact-event.js';
 import { Templar } from '../template/templar.js';
 import { createClock, type Clock } from '../util/clock.js';
 import { layer, VariableManager, type Layer } from '../vars/variable-manager.js';
@@ -80,7 +82,10 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<RunPlayb
 
 /** Runs an already loaded playbook against an inventory. */
 export async function executePlaybook(playbook: Playbook, inventory: Inventory, registry: ModuleRegistry, options: RunPlaybookOptions): Promise<RunPlaybookResult> {
-  const emit = (event: KbrunEvent) => options.onEvent?.(event);
+  const { redactor } = processSecrets();
+  redactor.collect(options.extraVars ?? {});
+  for (const host of inventory.hosts.keys()) redactor.collect(inventory.hostVars(host));
+  const emit = (event: KbrunEvent) => options.onEvent?.(redactEvent(event, redactor));
   const templar = new Templar();
   const extraVars = options.extraVars ?? {};
   const check = options.check ?? false;
@@ -184,11 +189,15 @@ export async function executePlaybook(playbook: Playbook, inventory: Inventory, 
 
 /** The play's `vars` and each of its `vars_files` (paths rendered with play and extra vars, relative to the playbook). */
 async function playLayers(play: Play, playbook: Playbook, templar: Templar, extraVars: Record<string, unknown>): Promise<Layer[]> {
+  const { redactor } = processSecrets();
+  redactor.collect(play.vars);
   const layers: Layer[] = [layer(play.vars, play.location)];
   const context = { ...play.vars, ...extraVars, playbook_dir: playbook.directory };
   for (const file of play.varsFiles) {
     const path = resolve(playbook.directory, String(templar.render(file, context)));
-    layers.push(layer(await readVarsFile(path, play.location)));
+    const values = await readVarsFile(path, play.location);
+    redactor.collect(values);
+    layers.push(layer(values));
   }
   return layers;
 }

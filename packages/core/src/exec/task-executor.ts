@@ -8,6 +8,7 @@ import { validateModuleArgs } from '../modules/validate-args.js';
 import { locationOf, valueLocationOf } from '../source/yaml-loader.js';
 import { stringify } from '../template/templar.js';
 import { layer, type TaskScope } from '../vars/variable-manager.js';
+import { processSecrets } from '../secrets/process-secrets.js';
 import { withBecome, becomeOf } from '../connection/become.js';
 import { checkCondition } from './conditions.js';
 import { findControllerFile } from './find-file.js';
@@ -32,7 +33,11 @@ const scopes = new WeakMap<NodeBase, TaskScope>();
 export function taskScope(node: NodeBase): TaskScope {
   let scope = scopes.get(node);
   if (!scope) {
-    const toLayer = (source: VarsSource) => layer(source.values, source.location);
+    const { redactor } = processSecrets();
+    const toLayer = (source: VarsSource) => {
+      redactor.collect(source.values);
+      return layer(source.values, source.location);
+    };
     scope = { defaults: node.defaults.map(toLayer), layers: node.vars.map(toLayer) };
     scopes.set(node, scope);
   }

@@ -5,12 +5,15 @@ import type { Inventory } from './inventory.js';
  * Resolves an Ansible host pattern against the inventory, in inventory order:
  * `all`/`*`, host, group, glob (`web*`), regex (`~web\d+`), and combinations with `:` or `,`
  * — `a:b` union, `a:&b` intersection, `a:!b` exclusion (unions first, then intersections, then exclusions).
+ * A pattern of only `&`/`!` terms applies to `all`, as in Ansible (`!bastions` = every host but the bastions).
  */
 export function resolveHostPattern(inventory: Inventory, pattern: string | readonly string[]): string[] {
   const terms = (Array.isArray(pattern) ? pattern : splitPattern(pattern as string)).map((t) => t.trim()).filter(Boolean);
   const included = new Set<string>();
   const intersections: Set<string>[] = [];
   const excluded = new Set<string>();
+  const onlyFilters = terms.length > 0 && terms.every((t) => t.startsWith('&') || t.startsWith('!'));
+  if (onlyFilters) for (const h of matchTerm(inventory, 'all')) included.add(h);
   for (const term of terms) {
     if (term.startsWith('&')) intersections.push(new Set(matchTerm(inventory, term.slice(1))));
     else if (term.startsWith('!')) for (const h of matchTerm(inventory, term.slice(1))) excluded.add(h);
@@ -33,7 +36,8 @@ function matchTerm(inventory: Inventory, term: string): string[] {
   let regex: RegExp | undefined;
   if (term.startsWith('~')) {
     try {
-      regex = new RegExp(term.slice(1));
+      // Anchored at the start only, like Python's re.match in Ansible's inventory manager.
+      regex = new RegExp(`^(?:${term.slice(1)})`);
     } catch (error) {
       throw new KbrunError('E_HOST_PATTERN', `invalid regular expression in host pattern '${term}': ${(error as Error).message}`);
     }

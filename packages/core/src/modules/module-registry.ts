@@ -6,6 +6,7 @@ const NAMESPACES = ['ansible.builtin.', 'ansible.legacy.', 'kbrun.builtin.', 'kb
 /** The modules a run may use, by name. Packs are registered explicitly; no directory scanning. */
 export class ModuleRegistry {
   private readonly modules = new Map<string, AnyModule>();
+  private readonly registered: ModulePack[] = [];
 
   constructor(packs: readonly ModulePack[] = []) {
     for (const pack of packs) this.register(pack);
@@ -13,7 +14,13 @@ export class ModuleRegistry {
 
   /** Adds every module of a pack; a second module with the same name replaces the first. */
   register(pack: ModulePack): void {
+    this.registered.push(pack);
     for (const module of Object.values(pack)) this.modules.set(module.name, module);
+  }
+
+  /** The packs registered, in order. */
+  packs(): ModulePack[] {
+    return [...this.registered];
   }
 
   /** The module for a task key, accepting namespaced names; undefined when unknown. */

@@ -48,10 +48,11 @@ export function validateModuleArgs(
   return dedupe(errors);
 }
 
-const TRUE_WORDS = new Set(['yes', 'on', 'true', 'y', '1']);
-const FALSE_WORDS = new Set(['no', 'off', 'false', 'n', '0']);
+// Ansible's boolean() words (module_utils/parsing/convert_bool.py), compared lower-cased.
+const TRUE_WORDS = new Set(['yes', 'on', 'true', 't', 'y', '1']);
+const FALSE_WORDS = new Set(['no', 'off', 'false', 'f', 'n', '0']);
 
-/** Ansible accepts yes/no/on/off (any case) for boolean arguments, as `k=v` strings often carry them. */
+/** Ansible accepts yes/no/on/off/t/f (any case) for boolean arguments, as `k=v` strings often carry them. */
 function coerceAnsibleBooleans(module: AnyModule, args: Record<string, unknown>): void {
   for (const [name, schema] of Object.entries(module.schema.properties)) {
     const value = args[name];

@@ -9,9 +9,9 @@ export interface DialOptions {
 
 /**
  * Opens a TCP connection: the one dialer every outgoing connection of kbrun goes through.
- * The loopback guard runs first, so a refused address never sees a packet.
+ * The loopback guard runs first, so a refused address never sees a packet; a refusal rejects the promise.
  */
-export function dial(host: string, port: number, options: DialOptions = {}): Promise<Socket> {
+export async function dial(host: string, port: number, options: DialOptions = {}): Promise<Socket> {
   const address = guardAddress(host);
   return new Promise<Socket>((resolve, reject) => {
     const socket = connect({ host: address, port });

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Tags } from 'yaml';
 import { KbrunError, KbrunErrors } from '../errors/kbrun-error.js';
 import { rememberSource, type SourceLocation } from './location.js';
+import { processSecrets } from '../secrets/process-secrets.js';
+import { isVaultText } from '../secrets/vault-format.js';
 
 /** Where an object (map or list) loaded from YAML came from, and where each of its entries is. */
 interface NodeLocations {
@@ -58,7 +60,7 @@ export function parseYaml(text: string, file: string): unknown[] {
   const errors: KbrunError[] = [];
   for (const doc of list) {
     for (const error of doc.errors) {
-      const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [1, 1];
+      const { line, col } = lineCounter.linePos(error.pos[0]);
       errors.push(
         new KbrunError('E_YAML_SYNTAX', `YAML syntax error: ${error.message.split('\n')[0]}`, {
           location: { file, line, col },
@@ -74,16 +76,26 @@ export function parseYaml(text: string, file: string): unknown[] {
 /** Reads and parses a YAML file with locations; a missing file is a clear error. */
 export async function loadYamlFile(file: string, from?: SourceLocation): Promise<unknown[]> {
   let text: string;
+  let encrypted = false;
   try {
     text = await readFile(file, 'utf8');
+    // A vault-encrypted file loads transparently; its secret-named values are redacted by name like any other.
+    encrypted = isVaultText(text);
+    if (encrypted) text = processSecrets().keyring.decrypt(text, file).toString('utf8');
   } catch (error) {
+    if (error instanceof KbrunError) throw error;
     throw new KbrunError('E_FILE_NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`, {
       location: from,
       hint: 'check the path; relative paths are resolved from the playbook (or inventory) directory',
       cause: error,
     });
   }
-  return parseYaml(text, file);
+  try {
+    return parseYaml(text, file);
+  } finally {
+    // Error excerpts must never quote the clear text of an encrypted file.
+    if (encrypted) rememberSource(file, '');
+  }
 }
 
 /** Reads a vars file: one YAML mapping (an empty file gives no variables). */
@@ -117,7 +129,7 @@ class Converter {
   convert(node: unknown): unknown {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) return this.convert(node.resolve(this.doc));
-    if (isScalar(node)) return node.value;
+    if (isScalar(node)) return node.tag === '!vault' ? this.decrypt(node) : node.value;
     const cached = this.seen.get(node as Node);
     if (cached !== undefined) return cached;
     if (isSeq(node)) {
@@ -140,7 +152,9 @@ class Converter {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
-        const key = isScalar(keyNode) ? String(keyNode.value) : String(this.convert(keyNode));
+        const raw = isScalar(keyNode) ? keyNode.value : this.convert(keyNode);
+        // The yaml package gives the merge key as Symbol('<<').
+        const key = typeof raw === 'symbol' ? (raw.description ?? '') : String(raw);
         if (key === '<<') {
           this.merge(map, info, pair.value);
           continue;
@@ -153,6 +167,15 @@ class Converter {
       return map;
     }
     return (node as { toJSON?: () => unknown }).toJSON?.() ?? null;
+  }
+
+  /** A `!vault |` value: decrypted with the process's vault passwords; the clear text becomes a known secret. */
+  private decrypt(node: { value: unknown; range?: [number, number, number] | null | undefined }): string {
+    const where = this.at(node);
+    const { keyring, redactor } = processSecrets();
+    const text = keyring.decrypt(String(node.value), `${where.file}:${where.line}:${where.col}`).toString('utf8');
+    redactor.add(text);
+    return text;
   }
 
   /** YAML merge keys (`<<: *defaults`): entries of the merged maps that the map does not set itself. */
