@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { KbrunError, readVarsFile, shellSplit } from '@kbrun/core';
-import { parse } from 'yaml';
+import { KbrunError, parseYaml, readVarsFile, shellSplit } from '@kbrun/core';
 
 /** Parses one `-e` value: `key=value …`, a JSON/YAML mapping `{…}`, or `@file.yml`. */
 export async function parseExtraVars(value: string): Promise<Record<string, unknown>> {
@@ -8,8 +7,8 @@ export async function parseExtraVars(value: string): Promise<Record<string, unkn
   if (text.startsWith('@')) return readVarsFile(resolve(text.slice(1)));
   if (text.startsWith('{')) {
     try {
-      // A YAML flow mapping, as Ansible reads it (`{env: prod}`); JSON is a subset of YAML.
-      const parsed: unknown = parse(text);
+      // A YAML flow mapping read as Ansible reads YAML (`{env: prod, debug: yes}`); JSON is a subset of YAML.
+      const [parsed] = parseYaml(text, '<-e>');
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
     } catch {
       // fall through to the error below
