@@ -54,6 +54,28 @@ describe('handlers and meta', () => {
   });
 });
 
+describe('playbook composition', () => {
+  it('import_playbook inlines another playbook; clear_host_errors brings failed hosts back', async () => {
+    project = tempProject({
+      'inventory.yml': localInventory(2),
+      'other.yml': `- name: imported play\n  hosts: nodes\n  gather_facts: false\n  tasks:\n    - name: from other\n      debug: { msg: "{{ inventory_hostname }}" }\n`,
+      'site.yml': `- import_playbook: other.yml
+- hosts: nodes
+  gather_facts: false
+  tasks:
+    - name: h1 fails
+      command: "{{ '/bin/false' if inventory_hostname == 'h1' else '/bin/true' }}"
+    - meta: clear_host_errors
+    - name: everyone again
+      debug: { msg: back }
+`,
+    });
+    const run = await runKbrun(['--output', 'json', '-i', project.path('inventory.yml'), project.path('site.yml')]);
+    expect(msgs(run.stdout, 'from other')).toEqual({ h1: 'h1', h2: 'h2' });
+    expect(Object.keys(msgs(run.stdout, 'everyone again')).sort()).toEqual(['h1', 'h2']);
+  });
+});
+
 describe('listing and selecting', () => {
   const playbook = `- name: demo
   hosts: nodes

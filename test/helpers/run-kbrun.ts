@@ -12,7 +12,7 @@ export interface KbrunRun {
 }
 
 /** Runs the kbrun binary with the loopback guard on and colours off. */
-export function runKbrun(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<KbrunRun> {
+export function runKbrun(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<KbrunRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [KBRUN_BIN, ...args], {
       cwd: options.cwd,
@@ -23,6 +23,7 @@ export function runKbrun(args: readonly string[], options: { cwd?: string; env?:
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
+    child.stdin.end(options.input ?? '');
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }

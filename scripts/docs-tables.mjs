@@ -1,0 +1,50 @@
+// Writes the tables of docs/ansible-compatibility.md (keywords) and docs/configuration.md (settings) from the code,
+// so each table has one source. Usage: node scripts/docs-tables.mjs [--check]  (--check: exit 1 when a doc is stale)
+import { readFileSync, writeFileSync } from 'node:fs';
+import { KEYWORDS } from '@kbrun/core';
+import { DEFAULT_CONFIG, SETTINGS } from '@kbrun/cli';
+
+const STATUS = { supported: 'supported', planned: 'planned', unsupported: 'not supported' };
+const cell = (text) => String(text).replace(/\|/g, '\\|');
+
+/** Every play and task keyword with its status in kbrun. */
+function keywordTable() {
+  const lines = ['| keyword | play | task | kbrun | notes |', '|---|---|---|---|---|'];
+  for (const k of [...KEYWORDS].sort((a, b) => a.name.localeCompare(b.name))) {
+    const note = k.status === 'unsupported' ? k.reason : k.description;
+    const def = k.default === undefined ? '' : ` Default: \`${JSON.stringify(k.default)}\`.`;
+    lines.push(`| \`${k.name}\` | ${k.scopes.includes('play') ? '✓' : ''} | ${k.scopes.includes('task') ? '✓' : ''} | ${STATUS[k.status]} | ${cell(note)}${def} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Every setting: its key in kbrun.config.yaml, variable, flag, default and meaning. */
+function settingsTable() {
+  const lines = ['| setting | environment | flag | default | meaning |', '|---|---|---|---|---|'];
+  for (const [key, spec] of Object.entries(SETTINGS)) {
+    const flag = spec.flag ? `\`--${spec.flag.name}\`${spec.flag.short ? ` / \`-${spec.flag.short}\`` : ''}` : '';
+    lines.push(`| \`${key}\` | \`${spec.env}\` | ${flag} | \`${JSON.stringify(DEFAULT_CONFIG[key])}\` | ${cell(spec.description)} |`);
+  }
+  return lines.join('\n');
+}
+
+const DOCS = [
+  { file: new URL('../docs/ansible-compatibility.md', import.meta.url), marker: 'keywords', table: keywordTable },
+  { file: new URL('../docs/configuration.md', import.meta.url), marker: 'settings', table: settingsTable },
+];
+
+let stale = false;
+for (const doc of DOCS) {
+  const [start, end] = [`<!-- ${doc.marker}:start -->`, `<!-- ${doc.marker}:end -->`];
+  const text = readFileSync(doc.file, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < 0) throw new Error(`${doc.file.pathname} lacks the ${start} … ${end} markers`);
+  const updated = `${text.slice(0, from + start.length)}\n${doc.table()}\n${text.slice(to)}`;
+  if (updated === text) continue;
+  if (process.argv.includes('--check')) {
+    console.error(`${doc.file.pathname} is out of date: run node scripts/docs-tables.mjs`);
+    stale = true;
+  } else writeFileSync(doc.file, updated);
+}
+process.exit(stale ? 1 : 0);
