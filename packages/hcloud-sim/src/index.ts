@@ -1,0 +1,2 @@
+// @kbrun/hcloud-sim: a local Hetzner Cloud API simulator.
+export {};

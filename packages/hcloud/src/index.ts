@@ -1,0 +1,2 @@
+// @kbrun/hcloud: Hetzner Cloud client, modules and inventory source.
+export {};
