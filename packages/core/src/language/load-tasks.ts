@@ -44,7 +44,7 @@ async function loadNode(entry: unknown, location: SourceLocation | undefined, sc
   }
   const others = checkKeywords(entry, TASK_KEYWORDS, 'task', scope.errors, scope.registry);
   const special = SPECIAL.find((k) => entry[k] !== undefined);
-  if (special && others.length > 0 && (special === 'block' || special.startsWith('import') || special.startsWith('include') || special === 'meta' || special.endsWith('action'))) {
+  if (special && others.length > 0) {
     for (const key of others) scope.errors.push(new KbrunError('E_UNKNOWN_KEYWORD', `'${key}' cannot be used with '${special}'.${didYouMean(key, TASK_KEYWORDS.keys())}`, { location: locationOf(entry, key) }));
     return [];
   }
@@ -133,25 +133,27 @@ async function loadInclude(entry: Record<string, unknown>, action: 'include_task
   }
   const node: Include = { ...nodeBase(entry, location, scope, action), kind: 'include', action, target: target ?? '', options };
   // A plain target is read now, so its mistakes are reported before anything runs; the run reads it again per host.
-  if (target !== undefined && !Templar.isTemplate(target)) await includedNodes(node, scope, undefined);
+  if (target !== undefined && !Templar.isTemplate(target)) await includedNodes(node, { ...scope, vars: node.vars }, undefined);
   return node;
 }
 
-/** The nodes an include brings for one host: the file's tasks or the role's, in the include's scope. */
+/**
+ * The nodes an include brings for one host: the file's tasks or the role's. `scope` is the include's own
+ * (its `vars` are already in `scope.vars`); the include's `when`, `loop` and `tags` apply to the include only.
+ */
 export async function includedNodes(node: Include, scope: LoadScope, target: string | undefined): Promise<TaskNode[]> {
   const name = target ?? node.target;
-  const entry = node.keywordSource as Record<string, unknown>;
-  const own = { vars: entry['vars'] };
+  const inner: LoadScope = { ...scope, directory: node.directory, from: node.location };
   if (node.action === 'include_role') {
     const tasksFrom = typeof node.options['tasks_from'] === 'string' ? node.options['tasks_from'] : 'main';
     const params = isMapping(node.options['vars']) ? node.options['vars'] : {};
-    return loadRoleTasks(name, params, own, { ...scope, directory: node.directory }, node.location, tasksFrom);
+    return loadRoleTasks(name, params, {}, inner, node.location, tasksFrom);
   }
   const file = isAbsolute(name) ? name : resolve(node.directory, name);
-  const inner = childScope({ ...scope, directory: node.directory }, own, { directory: dirname(file), from: node.location }, undefined);
+  const entry = node.keywordSource as Record<string, unknown>;
   try {
     const [list] = await loadYamlFile(file, valueLocationOf(entry, 'include_tasks'));
-    return await loadTaskList(list, inner, { file, line: 1, col: 1 });
+    return await loadTaskList(list, { ...inner, directory: dirname(file) }, { file, line: 1, col: 1 });
   } catch (error) {
     collect(scope, error);
     return [];
