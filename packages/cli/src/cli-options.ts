@@ -27,6 +27,7 @@ export const USAGE = `usage: kbrun [options] PLAYBOOK.yml [PLAYBOOK.yml …]
        kbrun schema            print the JSON Schema of the playbook language
        kbrun config            print the effective settings and where each comes from
        kbrun vault encrypt|decrypt|view|edit|encrypt-string …   manage vault-encrypted files (kbrun vault --help)
+       kbrun inventory generate | kbrun verify   the fleet's inventory and rebuild order from servers/servers_v3.tsv
 
 options:
   -l, --limit PATTERN       run only on hosts matching the pattern (host, group, glob, a:b, a:&b, a:!b, @retry-file)

@@ -7,6 +7,7 @@ import {
   loadInventory,
   loadPlaybook,
   ModuleRegistry,
+  createClock,
   playbookJsonSchema,
   processSecrets,
   readVaultPasswordFile,
@@ -15,7 +16,9 @@ import {
   TagFilter,
   type EventListener,
 } from '@kbrun/core';
+import { closeHcloudClients, configureHcloudClients, hcloudModules, loadHcloudInventory } from '@kbrun/hcloud';
 import { builtinModules } from '@kbrun/modules-builtin';
+import { sshConnectionFactory, sshModules } from '@kbrun/ssh';
 import { parseCliOptions, USAGE, useColor, type CliOptions } from './cli-options.js';
 import { loadConfig, renderConfig, type EffectiveConfig } from './config/index.js';
 import { ConsolePrinter } from './console-printer.js';
@@ -24,10 +27,11 @@ import { JsonPrinter } from './json-printer.js';
 import { listPlaybook } from './list-playbook.js';
 import { batchLogWriter, logFileWriter } from './log-writers.js';
 import { expandLimit, retryFilePath, writeRetryFile } from './retry-file.js';
+import { runFleetCommand } from './fleet-command.js';
 import { runVaultCommand } from './vault-command.js';
 
 /** The module packs the kbrun command can load, by the names `module_packs` uses. */
-const PACKS = { builtin: builtinModules } as const;
+const PACKS = { builtin: builtinModules, ssh: sshModules, hcloud: hcloudModules } as const;
 
 /** Exit codes of ansible-playbook, which kbrun keeps. */
 export const EXIT = { ok: 0, error: 1, hostFailed: 2, unreachableOrParse: 4, badOptions: 5 } as const;
@@ -37,6 +41,9 @@ const LOAD_ERRORS = new Set(['E_YAML_SYNTAX', 'E_PLAYBOOK_SHAPE', 'E_FILE_NOT_FO
 
 /** Runs the kbrun command line; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'verify' || argv[0] === 'inventory') {
+    return runFleetCommand(argv, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+  }
   if (argv[0] === 'vault') {
     return runVaultCommand(argv.slice(1), { env: process.env, stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: process.stdin });
   }
@@ -85,6 +92,8 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
   for (const value of options.extraVars) Object.assign(extraVars, await parseExtraVars(value));
   const limit = options.limit === undefined ? undefined : await expandLimit(options.limit);
   const loadOptions = { rolesPath: settings.roles_path };
+  const hcloudInventory = (file: string) => loadHcloudInventory(file, { vars: extraVars });
+  const inventoryPlugins = { hcloud: hcloudInventory, 'hetzner.hcloud.hcloud': hcloudInventory };
   if (options.syntaxCheck) {
     for (const playbook of options.playbooks) {
       await loadPlaybook(playbook, registry, loadOptions);
@@ -93,7 +102,7 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
     return EXIT.ok;
   }
   if (options.list.hosts || options.list.tasks || options.list.tags) {
-    const inventory = await loadInventory(settings.inventory);
+    const inventory = await loadInventory(settings.inventory, { plugins: inventoryPlugins });
     const limited = limit === undefined ? undefined : new Set(resolveHostPattern(inventory, limit));
     for (const playbook of options.playbooks) {
       process.stdout.write(listPlaybook(await loadPlaybook(playbook, registry, loadOptions), playbook, inventory, limited, new TagFilter(options.tags, options.skipTags), options.list));
@@ -113,12 +122,20 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
   const controller = new AbortController();
   const stop = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', stop);
+  const clock = createClock();
+  // Under --check the Hetzner Cloud client refuses every non-GET request: check mode cannot change the cloud.
+  configureHcloudClients({ readOnly: options.check, sleep: (ms, signal) => clock.sleep(ms, signal) });
+  const ssh = sshConnectionFactory({ hostKeyChecking: settings.host_key_checking, connectTimeoutMs: settings.connect_timeout * 1000, maxSessions: settings.max_sessions });
   try {
     let exitCode = 0;
     for (const playbook of options.playbooks) {
       const result = await runPlaybook({
         playbook,
         inventory: settings.inventory,
+        inventoryPlugins,
+        protectedHosts: settings.protected_hosts,
+        connections: { ssh: ssh.factory },
+        clock,
         ...(limit !== undefined ? { limit } : {}),
         extraVars,
         check: options.check,
@@ -146,6 +163,8 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
     return exitCode;
   } finally {
     process.off('SIGINT', stop);
+    await ssh.closeAll();
+    await closeHcloudClients();
   }
 }
 

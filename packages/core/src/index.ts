@@ -4,6 +4,7 @@ export { formatLocation, renderExcerpt, type SourceLocation } from './source/loc
 export { parseYaml, loadYamlFile, readVarsFile, locationOf, valueLocationOf } from './source/yaml-loader.js';
 export { ConnectionError, type Connection, type ExecOptions, type ExecResult, type PutOptions } from './connection/connection.js';
 export { LocalConnection } from './connection/local-connection.js';
+export { sudoArgv, withBecome, type BecomeOptions } from './connection/become.js';
 export {
   defineModule,
   type AnyModule,
@@ -17,12 +18,13 @@ export {
 export type { EventListener, HostStats, HostStatus, KbrunEvent, TaskInfo } from './events/events.js';
 export { dial, type DialOptions } from './net/dialer.js';
 export { guardedDispatcher } from './net/http-dispatcher.js';
-export { enableLoopbackOnly, isLoopbackAddress, loopbackOnly } from './net/loopback-guard.js';
+export { enableLoopbackOnly, guardAddress, isLoopbackAddress, loopbackOnly } from './net/loopback-guard.js';
 export { shellJoin, shellQuote, shellSplit } from './util/quote.js';
 export { didYouMean, suggest } from './util/similar.js';
 export { createClock, type Clock } from './util/clock.js';
 export { Inventory, type InventoryGroup, type InventoryHost } from './inventory/inventory.js';
 export { loadInventory, expandHostRange } from './inventory/load-inventory.js';
+export { addInventoryData, type InventoryData, type InventoryPlugin } from './inventory/inventory-plugin.js';
 export { resolveHostPattern } from './inventory/host-pattern.js';
 export { KEYWORDS, type KeywordSpec } from './language/keywords.js';
 export { loadPlaybook, type LoadOptions } from './language/load-playbook.js';

@@ -20,6 +20,8 @@ export interface RunContext {
   connectionFor(host: string, kind: string, vars: Readonly<Record<string, unknown>>): Promise<Connection>;
   /** Which hosts are still in which task, for live progress. */
   progress: ProgressBoard;
+  /** Hosts and servers destructive actions may never touch. */
+  protectedHosts: ReadonlySet<string>;
 }
 
 /** Ansible-style boolean: true, yes, on, 1 (any case) are true. */

@@ -7,6 +7,7 @@ import type { EventListener, HostStats, KbrunEvent } from '../events/events.js';
 import { resolveHostPattern } from '../inventory/host-pattern.js';
 import { Inventory } from '../inventory/inventory.js';
 import { addVarsDirectories, loadInventory } from '../inventory/load-inventory.js';
+import type { InventoryPlugin } from '../inventory/inventory-plugin.js';
 import { includedNodes } from '../language/load-tasks.js';
 import { loadPlaybook } from '../language/load-playbook.js';
 import type { LoadScope } from '../language/load-scope.js';
@@ -59,6 +60,10 @@ export interface RunPlaybookOptions {
   onEvent?: EventListener;
   /** Connection kinds besides `local`. */
   connections?: Readonly<Record<string, ConnectionFactory>>;
+  /** Inventory plugins by the `plugin:` name their files use (e.g. hcloud). */
+  inventoryPlugins?: Readonly<Record<string, InventoryPlugin>>;
+  /** Hosts/servers destructive modules may never touch (refused before any call). */
+  protectedHosts?: readonly string[];
   clock?: Clock;
   signal?: AbortSignal;
 }
@@ -75,7 +80,7 @@ export interface RunPlaybookResult {
 export async function runPlaybook(options: RunPlaybookOptions): Promise<RunPlaybookResult> {
   const registry = new ModuleRegistry(options.modules);
   const playbook = await loadPlaybook(options.playbook, registry, { rolesPath: options.rolesPath ?? [] });
-  const inventory = options.inventory instanceof Inventory ? options.inventory : await loadInventory(options.inventory ?? []);
+  const inventory = options.inventory instanceof Inventory ? options.inventory : await loadInventory(options.inventory ?? [], { plugins: options.inventoryPlugins ?? {} });
   await addVarsDirectories(inventory, playbook.directory);
   return executePlaybook(playbook, inventory, registry, options);
 }
@@ -111,6 +116,7 @@ export async function executePlaybook(playbook: Playbook, inventory: Inventory, 
     playbookDirectory: playbook.directory,
     emit,
     progress: new ProgressBoard(emit),
+    protectedHosts: new Set(options.protectedHosts ?? []),
     connectionFor: (host, kind, hostVars) => {
       if (kind === 'local') return Promise.resolve(local);
       const key = `${kind}:${host}`;
@@ -135,7 +141,7 @@ export async function executePlaybook(playbook: Playbook, inventory: Inventory, 
     loadInclude: (node, target) => loadInclude(node, target, registry, options.rolesPath ?? [], playbook.directory),
     refreshInventory: async () => {
       if (options.inventory instanceof Inventory || !options.inventory) return;
-      const fresh = await loadInventory(options.inventory);
+      const fresh = await loadInventory(options.inventory, { plugins: options.inventoryPlugins ?? {} });
       await addVarsDirectories(fresh, playbook.directory);
       currentInventory.hosts.clear();
       currentInventory.groups.clear();

@@ -134,6 +134,14 @@ async function runOnce(run: RunContext, task: Task, info: TaskInfo, host: string
   }
   if (check !== run.check) vars['ansible_check_mode'] = check;
   const args = renderArgs(run, task, vars);
+  const refused = protectedTargets(run, task, args, delegatedTo ?? host);
+  if (refused.length > 0) {
+    const error = new KbrunError('E_PROTECTED_HOST', `refusing ${task.module.name}: ${refused.join(', ')} ${refused.length > 1 ? 'are' : 'is'} protected and may not be destroyed, rebuilt or interrupted`, {
+      location: task.location,
+      hint: 'protected_hosts in kbrun.config.yaml lists them (the fleet bastions by default); remove the host from this task',
+    });
+    return { status: 'failed', ignored: false, result: { failed: true, changed: false, msg: error.render(), protected: refused } };
+  }
   const target = delegatedTo ?? host;
   const targetVars = delegatedTo ? run.vars.forTask(delegatedTo) : vars;
   const connectionKind = String(renderKeyword(run, task, 'connection', vars) ?? targetVars['ansible_connection'] ?? (target === 'localhost' ? 'local' : 'ssh'));
@@ -166,6 +174,7 @@ async function runOnce(run: RunContext, task: Task, info: TaskInfo, host: string
       sleep: (ms) => run.clock.sleep(ms, signal),
       progress: (detail) => run.progress.report(info, host, detail),
       log: (message) => run.emit({ type: 'verbose', host, level: 3, message: noLog ? CENSORED : message }),
+      isProtected: (name) => run.protectedHosts.has(name),
     };
     result = await callModule(task, args, context, timeoutSeconds);
     if (result['unreachable']) return { status: 'unreachable', ignored: false, result };
@@ -191,6 +200,13 @@ async function runOnce(run: RunContext, task: Task, info: TaskInfo, host: string
     else run.vars.setFacts(factsHost, facts as Vars);
   }
   return { status: statusOf(result), ignored: false, result };
+}
+
+/** The protected names a destructive task would touch: its module's `targets`, else the host it runs on. */
+function protectedTargets(run: RunContext, task: Task, args: Vars, target: string): string[] {
+  if (run.protectedHosts.size === 0) return [];
+  const names = task.module.targets ? task.module.targets(args) : task.module.destructive ? [target] : [];
+  return names.filter((name) => run.protectedHosts.has(name));
 }
 
 async function callModule(task: Task, args: Vars, context: ModuleContext, timeoutSeconds: number): Promise<Result> {

@@ -2,7 +2,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { KbrunError, KbrunErrors } from '../errors/kbrun-error.js';
 import { loadYamlFile, locationOf, readVarsFile, valueLocationOf } from '../source/yaml-loader.js';
+import { didYouMean } from '../util/similar.js';
 import { Inventory } from './inventory.js';
+import { addInventoryData, type InventoryPlugin } from './inventory-plugin.js';
 
 const VARS_EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
@@ -11,12 +13,12 @@ const VARS_EXTENSIONS = ['', '.yml', '.yaml', '.json'];
  * a YAML inventory file, a directory of them, or a comma-separated host list (`a,b,`).
  * `group_vars/` and `host_vars/` beside each source are loaded too.
  */
-export async function loadInventory(sources: readonly string[]): Promise<Inventory> {
+export async function loadInventory(sources: readonly string[], options: { plugins?: Readonly<Record<string, InventoryPlugin>> } = {}): Promise<Inventory> {
   const inventory = new Inventory();
   const errors: KbrunError[] = [];
   for (const source of sources) {
     try {
-      await addSource(inventory, source, errors);
+      await addSource(inventory, source, errors, options.plugins ?? {});
     } catch (error) {
       if (error instanceof KbrunErrors) errors.push(...error.errors);
       else throw error;
@@ -27,7 +29,7 @@ export async function loadInventory(sources: readonly string[]): Promise<Invento
   return inventory;
 }
 
-async function addSource(inventory: Inventory, source: string, errors: KbrunError[]): Promise<void> {
+async function addSource(inventory: Inventory, source: string, errors: KbrunError[], plugins: Readonly<Record<string, InventoryPlugin>>): Promise<void> {
   if (source.includes(',') && !(await exists(source))) {
     for (const name of source.split(',').map((s) => s.trim()).filter(Boolean)) inventory.addHost(name, 'ungrouped');
     return;
@@ -41,17 +43,27 @@ async function addSource(inventory: Inventory, source: string, errors: KbrunErro
   }
   if (info.isDirectory()) {
     const entries = (await readdir(path)).filter((e) => ['.yml', '.yaml'].includes(extname(e))).sort();
-    for (const entry of entries) await addYamlFile(inventory, join(path, entry), errors);
+    for (const entry of entries) await addYamlFile(inventory, join(path, entry), errors, plugins);
     await addVarsDirectories(inventory, path);
     return;
   }
-  await addYamlFile(inventory, path, errors);
+  await addYamlFile(inventory, path, errors, plugins);
   await addVarsDirectories(inventory, dirname(path));
 }
 
-async function addYamlFile(inventory: Inventory, file: string, errors: KbrunError[]): Promise<void> {
+async function addYamlFile(inventory: Inventory, file: string, errors: KbrunError[], plugins: Readonly<Record<string, InventoryPlugin>>): Promise<void> {
   const [root] = await loadYamlFile(file);
   if (root === null || root === undefined) return;
+  if (isMapping(root) && typeof root['plugin'] === 'string') {
+    // An inventory plugin's configuration (`plugin: hcloud`): the plugin builds the hosts and groups.
+    const plugin = plugins[root['plugin']];
+    if (!plugin) {
+      errors.push(new KbrunError('E_INVENTORY', `${basename(file)}: unknown inventory plugin '${root['plugin']}'.${didYouMean(root['plugin'], Object.keys(plugins))}`, { location: valueLocationOf(root, 'plugin'), hint: `plugins: ${Object.keys(plugins).join(', ') || 'none registered'}` }));
+      return;
+    }
+    addInventoryData(inventory, await plugin(file));
+    return;
+  }
   if (!isMapping(root)) {
     errors.push(new KbrunError('E_INVENTORY', `${basename(file)}: an inventory must be a mapping of groups (all: {hosts: …, children: …})`, { location: locationOf(root) ?? { file, line: 1, col: 1 } }));
     return;

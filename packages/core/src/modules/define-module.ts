@@ -57,6 +57,8 @@ export interface ModuleContext {
   progress(detail: string): void;
   /** Verbose log line shown with -vvv. */
   log(message: string): void;
+  /** True when a server/host of that name is protected: destructive actions on it are refused (`protected_hosts`). */
+  isProtected(name: string): boolean;
 }
 
 /** A module: a named, schema-described operation that reads state, decides and changes only what is needed. */
@@ -69,6 +71,12 @@ export interface ModuleDefinition<A = Record<string, unknown>> {
   check: 'full' | 'none';
   /** Destroys or interrupts something (protected hosts may never be its target). */
   destructive?: boolean;
+  /**
+   * The names of the servers/hosts a call with these arguments would destroy or interrupt (empty when the call is
+   * not destructive); the engine refuses the task before any call when one is protected. Without it, a
+   * `destructive` module's target is the host it runs for.
+   */
+  targets?(args: A): string[];
   /** Argument that receives a free-form string (`command: echo hi` → `cmd`). */
   freeForm?: string;
   /**

@@ -2,6 +2,7 @@ import type { AnyModule, ModulePack } from './define-module.js';
 
 /** Prefixes Ansible users write in front of module names (`ansible.builtin.copy`). */
 const NAMESPACES = ['ansible.builtin.', 'ansible.legacy.', 'kbrun.builtin.', 'kbrun.'];
+const HCLOUD_COLLECTION = 'hetzner.hcloud.';
 
 /** The modules a run may use, by name. Packs are registered explicitly; no directory scanning. */
 export class ModuleRegistry {
@@ -38,8 +39,12 @@ export class ModuleRegistry {
     return this.names().map((n) => this.modules.get(n)!);
   }
 
-  /** `ansible.builtin.copy` → `copy`. */
+  /** `ansible.builtin.copy` → `copy`; the Hetzner collection's `hetzner.hcloud.server` (or `.hcloud_server`) → `hcloud_server`. */
   static shortName(name: string): string {
+    if (name.startsWith(HCLOUD_COLLECTION)) {
+      const rest = name.slice(HCLOUD_COLLECTION.length);
+      return rest.startsWith('hcloud_') ? rest : `hcloud_${rest}`;
+    }
     for (const prefix of NAMESPACES) if (name.startsWith(prefix)) return name.slice(prefix.length);
     return name;
   }

@@ -7,6 +7,7 @@ export const DEFAULT_SECRET_PATTERNS: readonly string[] = [
   '*_secret',
   '*_key',
   '*_pass',
+  '*_passphrase',
   'ansible_ssh_pass',
   'ansible_become_password',
   'ansible_become_pass',

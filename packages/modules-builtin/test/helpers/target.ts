@@ -65,6 +65,7 @@ export function makeContext(options: ContextOptions = {}): TestContext {
       }),
     progress: (detail) => progress.push(detail),
     log: (message) => logs.push(message),
+    isProtected: () => false,
   };
   return { ctx, progress, logs, slept, abort };
 }
