@@ -20,6 +20,8 @@ export interface CliOptions {
   /** Settings given as flags (`--forks`, `-i`, `--output`, …): they win over kbrun.config.yaml and KBRUN_* variables. */
   configFlags: Partial<KbrunConfig>;
   configFile: string | undefined;
+  /** `--sim` (start the Hetzner simulator in this process) or `--sim URL` (use one already running). */
+  sim: { url: string | undefined } | undefined;
 }
 
 /** `kbrun --help`. */
@@ -43,6 +45,8 @@ options:
       --list-hosts          list the hosts each play would run on
       --list-tasks          list the tasks that would run
       --list-tags           list the tags of the tasks that would run
+      --sim [URL]           run against the Hetzner Cloud simulator: in this process (seeded with the fleet), or the
+                            one serving at URL (kbrun sim serve); loopback-only, time scaled by sim_time_scale
   -h, --help                this text
       --version             kbrun's version
 
@@ -53,10 +57,11 @@ exit codes: 0 ok, 1 error, 2 a host failed, 4 a host unreachable or the playbook
 
 /** Parses argv; throws E_CLI_OPTION (exit code 5) for anything it can't accept. */
 export function parseCliOptions(argv: readonly string[]): CliOptions {
+  const { rest, sim } = extractSim(argv);
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: rest,
       allowPositionals: true,
       strict: true,
       options: {
@@ -103,7 +108,19 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     list: { hosts: values['list-hosts'] ?? false, tasks: values['list-tasks'] ?? false, tags: values['list-tags'] ?? false },
     configFlags: flags,
     configFile: explicitFile,
+    sim,
   };
+}
+
+/** `--sim` takes an optional URL, which parseArgs can't express: it is read here, before the other options. */
+function extractSim(argv: readonly string[]): { rest: string[]; sim: { url: string | undefined } | undefined } {
+  const rest = [...argv];
+  const index = rest.indexOf('--sim');
+  if (index < 0) return { rest, sim: undefined };
+  const next = rest[index + 1];
+  const url = next !== undefined && /^https?:\/\//.test(next) ? next : undefined;
+  rest.splice(index, url ? 2 : 1);
+  return { rest, sim: { url } };
 }
 
 /** `-t a,b -t c` → ['a', 'b', 'c']. */

@@ -28,6 +28,7 @@ import { listPlaybook } from './list-playbook.js';
 import { batchLogWriter, logFileWriter } from './log-writers.js';
 import { expandLimit, retryFilePath, writeRetryFile } from './retry-file.js';
 import { runFleetCommand } from './fleet-command.js';
+import { DEFAULT_SIM_TIME_SCALE, runSimCommand, startSimulation, type Simulation } from './simulation.js';
 import { runVaultCommand } from './vault-command.js';
 
 /** The module packs the kbrun command can load, by the names `module_packs` uses. */
@@ -43,6 +44,9 @@ const LOAD_ERRORS = new Set(['E_YAML_SYNTAX', 'E_PLAYBOOK_SHAPE', 'E_FILE_NOT_FO
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'verify' || argv[0] === 'inventory') {
     return runFleetCommand(argv, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+  }
+  if (argv[0] === 'sim') {
+    return runSimCommand(argv.slice(1), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd() });
   }
   if (argv[0] === 'vault') {
     return runVaultCommand(argv.slice(1), { env: process.env, stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: process.stdin });
@@ -122,9 +126,19 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
   const controller = new AbortController();
   const stop = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', stop);
-  const clock = createClock();
+  const timeScale = options.sim ? (settings.sim_time_scale ?? DEFAULT_SIM_TIME_SCALE) : 1;
+  const clock = createClock(timeScale);
+  let simulation: Simulation | undefined;
+  if (options.sim) {
+    const print = (line: string) => (settings.output === 'text' ? process.stdout : process.stderr).write(`${line}\n`);
+    simulation = await startSimulation({ url: options.sim.url, timeScale, cwd: process.cwd(), print });
+  }
   // Under --check the Hetzner Cloud client refuses every non-GET request: check mode cannot change the cloud.
-  configureHcloudClients({ readOnly: options.check, sleep: (ms, signal) => clock.sleep(ms, signal) });
+  configureHcloudClients({
+    readOnly: options.check,
+    sleep: (ms, signal) => clock.sleep(ms, signal),
+    ...(simulation ? { env: { ...process.env, HCLOUD_ENDPOINT: simulation.endpoint, HCLOUD_TOKEN: simulation.token } } : {}),
+  });
   const ssh = sshConnectionFactory({ hostKeyChecking: settings.host_key_checking, connectTimeoutMs: settings.connect_timeout * 1000, maxSessions: settings.max_sessions });
   try {
     let exitCode = 0;
@@ -165,6 +179,7 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
     process.off('SIGINT', stop);
     await ssh.closeAll();
     await closeHcloudClients();
+    await simulation?.close();
   }
 }
 

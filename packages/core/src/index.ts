@@ -16,7 +16,7 @@ export {
   type ModuleResult,
 } from './modules/define-module.js';
 export type { EventListener, HostStats, HostStatus, KbrunEvent, TaskInfo } from './events/events.js';
-export { dial, type DialOptions } from './net/dialer.js';
+export { dial, setAddressMap, type AddressMap, type DialOptions } from './net/dialer.js';
 export { guardedDispatcher } from './net/http-dispatcher.js';
 export { enableLoopbackOnly, guardAddress, isLoopbackAddress, loopbackOnly } from './net/loopback-guard.js';
 export { shellJoin, shellQuote, shellSplit } from './util/quote.js';

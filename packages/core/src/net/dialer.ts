@@ -7,12 +7,25 @@ export interface DialOptions {
   signal?: AbortSignal;
 }
 
+/** Maps an address the playbook names to where it really is (simulation: a server's public IP → its local port). */
+export type AddressMap = (host: string, port: number) => { host: string; port: number } | undefined;
+
+let addressMap: AddressMap | undefined;
+
+/** Installs the address map of simulation mode (undefined removes it). */
+export function setAddressMap(map: AddressMap | undefined): void {
+  addressMap = map;
+}
+
 /**
  * Opens a TCP connection: the one dialer every outgoing connection of kbrun goes through.
- * The loopback guard runs first, so a refused address never sees a packet; a refusal rejects the promise.
+ * The address map (simulation) applies first, then the loopback guard, so a refused address never sees a packet;
+ * a refusal rejects the promise.
  */
 export async function dial(host: string, port: number, options: DialOptions = {}): Promise<Socket> {
-  const address = guardAddress(host);
+  const mapped = addressMap?.(host, port) ?? { host, port };
+  const address = guardAddress(mapped.host);
+  port = mapped.port;
   return new Promise<Socket>((resolve, reject) => {
     const socket = connect({ host: address, port });
     let timer: NodeJS.Timeout | undefined;

@@ -14,7 +14,8 @@ export function configureHcloudClients(options: Partial<Omit<HcloudClientOptions
 
 /** The process's client for this endpoint and token (created on first use). */
 export function sharedHcloudClient(options: Pick<HcloudClientOptions, 'token' | 'endpoint' | 'env' | 'tokenFile'> = {}): HcloudClient {
-  const env = options.env ?? defaults.env;
+  // Variables given by the caller (a task's `environment`) over the configured environment (or the process's).
+  const env = { ...(defaults.env ?? process.env), ...options.env };
   const endpoint = resolveEndpoint(options.endpoint, env);
   const token = resolveToken({ token: options.token, env, file: options.tokenFile ?? defaults.tokenFile });
   // The process redactor may have been replaced (configureSecrets) since the client was made.

@@ -32,8 +32,8 @@ export const LABELS_PROPERTY = {
 /** Opens the task's session on the process's shared client (one per endpoint and token). */
 export function openSession(args: ConnectionArgs, ctx: ModuleContext): HcloudSession {
   if (typeof args.api_token === 'string') processSecrets().redactor.add(args.api_token);
-  const env = { ...process.env, ...ctx.environment };
-  const client = sharedHcloudClient({ token: args.api_token, endpoint: args.api_endpoint ?? args.endpoint, env });
+  // The task's `environment` may set HCLOUD_TOKEN/HCLOUD_ENDPOINT; the rest comes from the configured environment.
+  const client = sharedHcloudClient({ token: args.api_token, endpoint: args.api_endpoint ?? args.endpoint, env: ctx.environment });
   return new HcloudSession(client, {
     readOnly: ctx.check,
     signal: ctx.signal,
