@@ -63,4 +63,15 @@ describe('simulation mode', () => {
       await simulator.close();
     }
   });
+
+  it('-i hcloud.yml builds the inventory from the (simulated) API', async () => {
+    project = tempProject({
+      'hcloud.yml': 'plugin: hcloud\n',
+      'site.yml': `- hosts: all\n  gather_facts: false\n  connection: local\n  tasks:\n    - name: count\n      debug: { msg: "{{ groups['all'] | length }} {{ hostvars['k8s-master-01'].ansible_host }}" }\n      run_once: true\n`,
+    });
+    const run = await runKbrun(['--sim', '--output', 'json', '-i', project.path('hcloud.yml'), project.path('site.yml')], { cwd: root });
+    expect(run.code).toBe(0);
+    const count = events(run.stdout).find((e) => e['type'] === 'host_result' && e['task'] === 'count');
+    expect((count?.['result'] as Record<string, unknown>)['msg']).toBe('49 203.0.113.100');
+  });
 });
