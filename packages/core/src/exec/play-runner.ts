@@ -127,6 +127,12 @@ export class BatchRun {
     for (const host of stillFailed) failures.failed.add(host);
   }
 
+  /** `ansible_play_hosts` / `ansible_play_batch`: the play's and the batch's hosts still running. */
+  private updatePlayMagic(): void {
+    this.run.vars.setPlayMagic('ansible_play_hosts', this.alive(this.playHosts));
+    this.run.vars.setPlayMagic('ansible_play_batch', this.alive(this.hosts));
+  }
+
   /** `ansible_failed_task` / `ansible_failed_result` of each host's last failure, for rescue sections. */
   private readonly failureVars = new Map<string, Vars>();
 
@@ -151,8 +157,7 @@ export class BatchRun {
   private async runTask(task: Task, active: readonly string[], hostVars: HostVars, handler = false): Promise<void> {
     if (!handler && !this.selected(task)) return;
     const info = this.info(task, handler);
-    this.run.vars.setPlayMagic('ansible_play_hosts', this.alive(this.playHosts));
-    this.run.vars.setPlayMagic('ansible_play_batch', this.alive(this.hosts));
+    this.updatePlayMagic();
     const first = active[0]!;
     const firstVars = this.run.vars.forTask(first, taskScope(task), hostVars.get(first));
     const runOnce = asBoolean(renderKeyword(this.run, task, 'run_once', firstVars) ?? false);
@@ -239,6 +244,7 @@ export class BatchRun {
   }
 
   private async runMeta(meta: MetaTask, active: readonly string[], hostVars: HostVars): Promise<void> {
+    this.updatePlayMagic();
     const holds = active.filter((h) => conditionsHold(meta, this.run.vars.forTask(h, taskScope(meta), hostVars.get(h))));
     if (holds.length === 0) return;
     switch (meta.what) {
@@ -267,7 +273,8 @@ export class BatchRun {
   /** `include_tasks`/`include_role`: per host (and per loop item), read what it brings and run it for those hosts. */
   private async runInclude(node: Include, active: readonly string[], hostVars: HostVars): Promise<void> {
     if (!this.services.tags.selects(node.tags)) return;
-    const runs = new Map<string, { target: string; hosts: string[]; vars: Map<string, Vars> }>();
+    this.updatePlayMagic();
+    const runs = new Map<string, { index: number; target: string; hosts: string[]; vars: Map<string, Vars> }>();
     const info: TaskInfo = { id: node.id, name: node.name, action: node.action, location: node.location, noLog: false };
     for (const host of active) {
       let included = 0;
@@ -283,7 +290,7 @@ export class BatchRun {
           const target = stringify(this.run.templar.render(node.target, vars));
           const key = `${index}\u0000${target}`;
           let group = runs.get(key);
-          if (!group) runs.set(key, (group = { target, hosts: [], vars: new Map() }));
+          if (!group) runs.set(key, (group = { index, target, hosts: [], vars: new Map() }));
           group.hosts.push(host);
           group.vars.set(host, { ...hostVars.get(host), ...loopVars });
           included++;
@@ -300,7 +307,8 @@ export class BatchRun {
         this.services.stats.record(host, outcome);
       }
     }
-    for (const group of runs.values()) {
+    // Loop items run in loop order (the hosts were walked in inventory order).
+    for (const group of [...runs.values()].sort((a, b) => a.index - b.index)) {
       let nodes: TaskNode[];
       try {
         nodes = await this.services.loadInclude(node, group.target);
