@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { ConnectionError, type Connection } from '../connection/connection.js';
@@ -112,7 +113,7 @@ export async function executePlaybook(playbook: Playbook, inventory: Inventory, 
     diff: options.diff ?? false,
     verbosity: options.verbosity ?? 0,
     clock: options.clock ?? createClock(),
-    signal: options.signal ?? new AbortController().signal,
+    signal: unlimitedListeners(options.signal ?? new AbortController().signal),
     playbookDirectory: playbook.directory,
     emit,
     progress: new ProgressBoard(emit),
@@ -191,6 +192,12 @@ export async function executePlaybook(playbook: Playbook, inventory: Inventory, 
   const failedHosts = [...failures.failed];
   const unreachableHosts = [...failures.unreachable];
   return { stats: stats.hosts, exitCode: failedHosts.length > 0 ? 2 : unreachableHosts.length > 0 ? 4 : 0, failedHosts, unreachableHosts };
+}
+
+/** Every waiting host-task listens to the run's signal: hundreds at once is expected, not a leak. */
+function unlimitedListeners(signal: AbortSignal): AbortSignal {
+  setMaxListeners(0, signal);
+  return signal;
 }
 
 /** The play's `vars` and each of its `vars_files` (paths rendered with play and extra vars, relative to the playbook). */
