@@ -13,7 +13,7 @@ export function checkCondition(keyword: string, condition: Condition, vars: Read
 }
 
 /** A located error for a condition that could not be evaluated. */
-export function conditionError(keyword: string, condition: unknown, error: unknown, location: SourceLocation | undefined): KbrunError {
+function conditionError(keyword: string, condition: unknown, error: unknown, location: SourceLocation | undefined): KbrunError {
   if (error instanceof KbrunError) return error;
   if (error instanceof UndefinedVariableError) {
     return new KbrunError('E_UNDEFINED_VAR', `the condition '${keyword}: ${String(condition)}' uses '${error.variable}', which is undefined`, {

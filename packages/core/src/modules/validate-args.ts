@@ -19,11 +19,6 @@ function validatorFor(module: AnyModule): ValidateFunction {
   return validate;
 }
 
-/** Checks that every module schema compiles (called when a pack is registered in tests and by `kbrun schema`). */
-export function compileModuleSchema(module: AnyModule): void {
-  validatorFor(module);
-}
-
 /**
  * Validates (and coerces, and fills defaults of) a module's arguments in place.
  * `skip` tells which top-level arguments are still templates (validated again after templating).

@@ -31,12 +31,6 @@ export function valueLocationOf(value: unknown, key: string | number): SourceLoc
   return info?.values.get(key) ?? info?.self;
 }
 
-/** Copies the location record of one object to another (used when the loader rebuilds objects). */
-export function copyLocations(from: object, to: object): void {
-  const info = locations.get(from);
-  if (info) locations.set(to, info);
-}
-
 /**
  * YAML 1.1 booleans as PyYAML (and so Ansible) reads them: yes/no/true/false/on/off in three casings.
  * The yaml package's 1.1 schema also takes y/n, which would turn a variable named `n` into `false`.
