@@ -206,4 +206,12 @@ describe('configuration', () => {
     expect(bad.stderr).toContain("kbrun.config.yaml:1:1: E_CONFIG");
     expect(bad.stderr).toContain("Did you mean 'forks'?");
   });
+
+  it('gives playbooks var_dir as kbrun_var_dir (KBRUN_VAR_DIR, kbrun.config.yaml), -e winning', async () => {
+    project = tempProject({ 'site.yml': `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: base\n      debug: { msg: "{{ kbrun_var_dir }}" }\n` });
+    const fromEnv = await runKbrun(['--output', 'json', project.path('site.yml')], { cwd: project.dir, env: { KBRUN_VAR_DIR: '/srv/kbrun' } });
+    expect(msgs(fromEnv.stdout, 'base')).toEqual({ localhost: '/srv/kbrun' });
+    const fromFlag = await runKbrun(['--output', 'json', '-e', 'kbrun_var_dir=/tmp/x', project.path('site.yml')], { cwd: project.dir, env: { KBRUN_VAR_DIR: '/srv/kbrun' } });
+    expect(msgs(fromFlag.stdout, 'base')).toEqual({ localhost: '/tmp/x' });
+  });
 });

@@ -92,7 +92,8 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
   const settings = config.values;
   const passwordFile = settings.vault_password_file;
   configureSecrets({ vaultPasswords: passwordFile ? [readVaultPasswordFile(passwordFile)] : [], patterns: settings.secret_patterns });
-  const extraVars: Record<string, unknown> = {};
+  // `kbrun_var_dir`: the base of logs and reports (`var_dir`), for playbooks; `-e kbrun_var_dir=…` still wins.
+  const extraVars: Record<string, unknown> = { kbrun_var_dir: settings.var_dir };
   for (const value of options.extraVars) Object.assign(extraVars, await parseExtraVars(value));
   const limit = options.limit === undefined ? undefined : await expandLimit(options.limit);
   const loadOptions = { rolesPath: settings.roles_path };

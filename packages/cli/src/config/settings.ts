@@ -187,7 +187,7 @@ export const SETTINGS = {
     env: 'KBRUN_VAR_DIR',
     flag: null,
     path: 'file',
-    description: 'base directory for logs and reports (relative to the config file)',
+    description: 'base directory for logs and reports (relative to the config file); playbooks see it as kbrun_var_dir',
   },
   sim_time_scale: {
     schema: { type: ['number', 'null'], exclusiveMinimum: 0 },
