@@ -1,79 +1,26 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClock, enableLoopbackOnly, runPlaybook, setAddressMap, type KbrunEvent } from '@kbrun/core';
-import { closeHcloudClients, configureHcloudClients, hcloudModules } from '@kbrun/hcloud';
-import { createSimulator, loadSeedFile, mergeSeeds, type FaultConfig, type Simulator, type SimSeed } from '@kbrun/hcloud-sim';
-import { builtinModules } from '@kbrun/modules-builtin';
+import type { KbrunEvent } from '@kbrun/core';
+import type { FaultConfig, Simulator, SimSeed } from '@kbrun/hcloud-sim';
+import { BASTIONS, FleetSim, ROOT, fleetSeed } from './helpers/fleet-sim.js';
 import { events, runKbrun } from './helpers/run-kbrun.js';
-import { tempProject, type TempProject } from './helpers/temp-project.js';
+import { tempProject } from './helpers/temp-project.js';
 
 // The Phase 1 playbooks (playbooks/reset_hetzner.yml …) against the Hetzner simulator, with the fleet seed
 // (servers/servers_v3.tsv + the 40 old volumes of servers/existing_volumes_v3.json).
-const root = new URL('..', import.meta.url).pathname;
-const RESET = join(root, 'playbooks/reset_hetzner.yml');
-const INVENTORY = join(root, 'inventory/hosts.yml');
-const BASTIONS = ['install-01', 'install-v3'];
-const order = JSON.parse(readFileSync(join(root, 'servers/rebuild_order_v3.json'), 'utf8')) as {
+const RESET = join(ROOT, 'playbooks/reset_hetzner.yml');
+const order = JSON.parse(readFileSync(join(ROOT, 'servers/rebuild_order_v3.json'), 'utf8')) as {
   batches: Array<{ batch: number; servers: Array<{ hostname: string }> }>;
 };
 const batchNames = order.batches.map((b) => b.servers.map((s) => s.hostname));
 const TOKEN = 't0ken-for-fleet-tests';
-// Engine clock and simulator at the same scale: the playbook keeps the runbook's real delays (10 s, 60 retries).
-const SCALE = 0.002;
 
-let project: TempProject | undefined;
-let simulator: Simulator | undefined;
-afterEach(async () => {
-  project?.cleanup();
-  project = undefined;
-  setAddressMap(undefined);
-  await closeHcloudClients();
-  await simulator?.close();
-  simulator = undefined;
-});
 
-function fleetSeed(): SimSeed {
-  return mergeSeeds(loadSeedFile(join(root, 'servers/servers_v3.tsv')), loadSeedFile(join(root, 'servers/existing_volumes_v3.json')));
-}
 
 type SimServer = { id: number; name: string; status: string; public_net?: { ipv4?: { ip?: string } | null } };
 
-/** A simulator on loopback, the hcloud client pointed at it, public IP:22 mapped to its SSH ports (as kbrun --sim). */
-async function startSim(options: { seed?: SimSeed; faults?: FaultConfig } = {}): Promise<Simulator> {
-  enableLoopbackOnly();
-  const sim = createSimulator({ seed: options.seed ?? fleetSeed(), timeScale: SCALE, tokens: [TOKEN], sshPorts: true, ...(options.faults ? { faults: options.faults } : {}) });
-  simulator = sim;
-  const { url } = await sim.listen();
-  setAddressMap((host, port) => {
-    if (port !== 22) return undefined;
-    const server = (sim.state().servers as SimServer[]).find((s) => s.public_net?.ipv4?.ip === host);
-    const endpoint = server ? sim.sshEndpoint(server.name) : undefined;
-    return endpoint ? { host: endpoint.host, port: endpoint.port } : undefined;
-  });
-  return sim;
-}
 
-async function reset(options: { check?: boolean; extraVars?: Record<string, unknown>; onEvent?: (e: KbrunEvent) => void } = {}) {
-  project ??= tempProject();
-  const clock = createClock(SCALE);
-  configureHcloudClients({ readOnly: options.check ?? false, sleep: (ms, signal) => clock.sleep(ms, signal), env: { HCLOUD_ENDPOINT: simulator!.url ?? '', HCLOUD_TOKEN: TOKEN } });
-  const seen: KbrunEvent[] = [];
-  const result = await runPlaybook({
-    playbook: RESET,
-    inventory: [INVENTORY],
-    modules: [builtinModules, hcloudModules],
-    protectedHosts: BASTIONS,
-    clock,
-    check: options.check ?? false,
-    extraVars: { kbrun_var_dir: project.dir, ...options.extraVars },
-    onEvent: (e) => {
-      seen.push(e);
-      options.onEvent?.(e);
-    },
-  });
-  return { result, events: seen as unknown as Array<Record<string, unknown>> };
-}
 
 function bastionRequests(sim: Simulator) {
   const ids = (sim.state().servers as SimServer[]).filter((s) => BASTIONS.includes(s.name)).map((s) => String(s.id));
@@ -97,8 +44,13 @@ function failures(seen: Array<Record<string, unknown>>): string {
 }
 
 function logOf(batch: number): string {
-  return readFileSync(join(project!.dir, 'logs/phase1', `batch-${batch}-complete.log`), 'utf8');
+  return readFileSync(join(fleet.project!.dir, 'logs/phase1', `batch-${batch}-complete.log`), 'utf8');
 }
+
+const fleet = new FleetSim(TOKEN);
+afterEach(() => fleet.stop());
+const startSim = (options: { seed?: SimSeed; faults?: FaultConfig } = {}) => fleet.start(options);
+const reset = (options: { check?: boolean; extraVars?: Record<string, unknown>; onEvent?: (e: KbrunEvent) => void } = {}) => fleet.run(RESET, options);
 
 describe('reset_hetzner.yml against the simulator', () => {
   it('rebuilds the 47 servers batch after batch, deletes the 40 old volumes, never touches the bastions and logs each batch', async () => {
@@ -126,7 +78,7 @@ describe('reset_hetzner.yml against the simulator', () => {
     expect((sim.state().servers as SimServer[]).filter((s) => BASTIONS.includes(s.name)).map((s) => s.status)).toEqual(['running', 'running']);
 
     // 10 batch logs in the runbook's format.
-    expect(readdirSync(join(project!.dir, 'logs/phase1')).sort()).toEqual(order.batches.map((b) => `batch-${b.batch}-complete.log`).sort());
+    expect(readdirSync(join(fleet.project!.dir, 'logs/phase1')).sort()).toEqual(order.batches.map((b) => `batch-${b.batch}-complete.log`).sort());
     for (const [i, names] of batchNames.entries()) {
       const log = logOf(i + 1);
       expect(log).toMatch(new RegExp(`^Batch ${i + 1} - COMPLETED\\n={40}\\nTimestamp: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\nServers: (.*)\\nStatus: All servers rebuilt and SSH port 22 open\\n={40}\\n$`));
@@ -159,7 +111,7 @@ describe('reset_hetzner.yml against the simulator', () => {
     expect(log).toContain('Batch 1 - FAILED');
     expect(JSON.parse(/Servers: (.*)/.exec(log)![1]!)).toEqual(batchNames[0]!.filter((n) => n !== 'k8s-master-02'));
     expect(log).toContain('Failed: ["k8s-master-02"]');
-    expect(existsSync(join(project!.dir, 'logs/phase1/batch-2-complete.log'))).toBe(false);
+    expect(existsSync(join(fleet.project!.dir, 'logs/phase1/batch-2-complete.log'))).toBe(false);
     expect(bastionRequests(sim)).toEqual([]);
   }, 120_000);
 
@@ -191,15 +143,15 @@ describe('reset_hetzner.yml against the simulator', () => {
     const failure = seen.find((e) => e['type'] === 'host_result' && e['status'] === 'failed');
     expect(String((failure?.['result'] as Record<string, unknown>)['msg'])).toContain('not found in the cloud: redis-02');
     expect(sim.requests().filter((r) => r.method !== 'GET')).toEqual([]);
-    expect(existsSync(join(project!.dir, 'logs'))).toBe(false);
+    expect(existsSync(join(fleet.project!.dir, 'logs'))).toBe(false);
   }, 60_000);
 
   it('refuses an order file that lists a bastion before any API call', async () => {
     const sim = await startSim();
-    project = tempProject();
-    const bad = JSON.parse(readFileSync(join(root, 'servers/rebuild_order_v3.json'), 'utf8'));
+    fleet.project = tempProject();
+    const bad = JSON.parse(readFileSync(join(ROOT, 'servers/rebuild_order_v3.json'), 'utf8'));
     bad.batches[0].servers.push({ ...bad.batches[0].servers[0], hostname: 'install-v3' });
-    const file = project.write('order.json', JSON.stringify(bad));
+    const file = fleet.project.write('order.json', JSON.stringify(bad));
     const { result, events: seen } = await reset({ extraVars: { rebuild_order_file: file } });
     expect(result.exitCode).toBe(2);
     const failure = seen.find((e) => e['type'] === 'host_result' && e['status'] === 'failed');
@@ -218,21 +170,21 @@ describe('reset_hetzner.yml against the simulator', () => {
     expect(plan).toHaveLength(10);
     expect(plan[0]).toContain('batch 1/10: rebuild k8s-master-01, k8s-master-02, k8s-master-03, k8s-worker-01, k8s-worker-02 with ubuntu-24.04');
     expect(plan.join('\n')).toContain('vol-minio-01');
-    expect(existsSync(join(project!.dir, 'logs/phase1/batch-1-complete.log'))).toBe(false);
+    expect(existsSync(join(fleet.project!.dir, 'logs/phase1/batch-1-complete.log'))).toBe(false);
     expect(bastionRequests(sim)).toEqual([]);
   }, 120_000);
 });
 
 describe('kbrun --sim playbooks/reset_hetzner.yml', () => {
-  it('runs the whole reset from the repository root in well under a minute', async () => {
-    project = tempProject();
+  it('runs the whole reset from the repository ROOT in well under a minute', async () => {
+    fleet.project = tempProject();
     const started = Date.now();
-    const run = await runKbrun(['--sim', '-i', 'inventory/hosts.yml', '--output', 'json', '-e', `kbrun_var_dir=${project.dir}`, 'playbooks/reset_hetzner.yml'], { cwd: root });
+    const run = await runKbrun(['--sim', '-i', 'inventory/hosts.yml', '--output', 'json', '-e', `kbrun_var_dir=${fleet.project.dir}`, 'playbooks/reset_hetzner.yml'], { cwd: ROOT });
     expect(run.code, run.stderr).toBe(0);
     expect(Date.now() - started).toBeLessThan(60_000);
     const recap = events(run.stdout).find((e) => e['type'] === 'recap')!['hosts'] as Record<string, Record<string, number>>;
     expect(Object.keys(recap).filter((h) => h !== 'localhost')).toHaveLength(47);
     expect(Object.values(recap).every((s) => s['failed'] === 0)).toBe(true);
-    expect(readdirSync(join(project.dir, 'logs/phase1'))).toHaveLength(10);
+    expect(readdirSync(join(fleet.project.dir, 'logs/phase1'))).toHaveLength(10);
   }, 90_000);
 });

@@ -1,41 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClock, enableLoopbackOnly, runPlaybook, setAddressMap, type KbrunEvent } from '@kbrun/core';
-import { closeHcloudClients, configureHcloudClients, hcloudModules } from '@kbrun/hcloud';
-import { createSimulator, loadSeedFile, mergeSeeds, type Simulator, type SimSeed } from '@kbrun/hcloud-sim';
-import { builtinModules } from '@kbrun/modules-builtin';
-import { tempProject, type TempProject } from './helpers/temp-project.js';
+import type { Simulator, SimSeed } from '@kbrun/hcloud-sim';
+import { BASTIONS, FleetSim, ROOT, fleetSeed } from './helpers/fleet-sim.js';
 
 // Phase 1's rename (step 2), final report (step 7) and the chain (phase1.yml) against the Hetzner simulator.
-const root = new URL('..', import.meta.url).pathname;
-const playbook = (name: string) => join(root, 'playbooks', name);
-const INVENTORY = join(root, 'inventory/hosts.yml');
-const BASTIONS = ['install-01', 'install-v3'];
+const playbook = (name: string) => join(ROOT, 'playbooks', name);
 const RENAMES: Array<[string, string]> = [
   ['db-master-01', 'db-postgres-01'],
   ['db-slave-01', 'db-postgres-02'],
   ['db-slave-02', 'db-postgres-03'],
 ];
 const TOKEN = 't0ken-for-report-tests';
-const SCALE = 0.002;
 
-let project: TempProject | undefined;
-let simulator: Simulator | undefined;
-afterEach(async () => {
-  project?.cleanup();
-  project = undefined;
-  setAddressMap(undefined);
-  await closeHcloudClients();
-  await simulator?.close();
-  simulator = undefined;
-});
 
 type SimServer = { id: number; name: string; status: string; public_net?: { ipv4?: { ip?: string } | null } };
 
-function fleetSeed(): SimSeed {
-  return mergeSeeds(loadSeedFile(join(root, 'servers/servers_v3.tsv')), loadSeedFile(join(root, 'servers/existing_volumes_v3.json')));
-}
 
 /** The fleet as the cloud was before step 2: the three PostgreSQL servers (and their volumes' attachments) under their old names. */
 function oldNamesSeed(): SimSeed {
@@ -46,37 +26,7 @@ function oldNamesSeed(): SimSeed {
   return seed;
 }
 
-async function startSim(seed: SimSeed): Promise<Simulator> {
-  enableLoopbackOnly();
-  const sim = createSimulator({ seed, timeScale: SCALE, tokens: [TOKEN], sshPorts: true });
-  simulator = sim;
-  await sim.listen();
-  setAddressMap((host, port) => {
-    if (port !== 22) return undefined;
-    const server = (sim.state().servers as SimServer[]).find((s) => s.public_net?.ipv4?.ip === host);
-    const endpoint = server ? sim.sshEndpoint(server.name) : undefined;
-    return endpoint ? { host: endpoint.host, port: endpoint.port } : undefined;
-  });
-  return sim;
-}
 
-async function run(file: string, options: { extraVars?: Record<string, unknown>; inventory?: boolean } = {}) {
-  project ??= tempProject();
-  const clock = createClock(SCALE);
-  configureHcloudClients({ readOnly: false, sleep: (ms, signal) => clock.sleep(ms, signal), env: { HCLOUD_ENDPOINT: simulator!.url ?? '', HCLOUD_TOKEN: TOKEN } });
-  const seen: Array<Record<string, unknown>> = [];
-  const result = await runPlaybook({
-    playbook: playbook(file),
-    ...(options.inventory === false ? {} : { inventory: [INVENTORY] }),
-    modules: [builtinModules, hcloudModules],
-    protectedHosts: BASTIONS,
-    clock,
-    check: false,
-    extraVars: { kbrun_var_dir: project.dir, ...options.extraVars },
-    onEvent: (e: KbrunEvent) => seen.push(e as unknown as Record<string, unknown>),
-  });
-  return { result, events: seen };
-}
 
 function failures(seen: Array<Record<string, unknown>>): string {
   return seen
@@ -96,6 +46,11 @@ function changedCount(result: { stats: Record<string, { changed?: number }> }): 
 function renameRequests(sim: Simulator) {
   return sim.requests().filter((r) => r.method === 'PUT' && /^\/v1\/servers\/\d+$|^\/servers\/\d+$/.test(r.path));
 }
+
+const fleet = new FleetSim(TOKEN);
+afterEach(() => fleet.stop());
+const startSim = (seed: SimSeed) => fleet.start({ seed });
+const run = (file: string, options: { extraVars?: Record<string, unknown>; inventory?: boolean } = {}) => fleet.run(playbook(file), options);
 
 describe('rename_postgres.yml', () => {
   it('renames the three PostgreSQL servers by id, and a second run changes nothing', async () => {
@@ -146,7 +101,7 @@ describe('phase1_report.yml', () => {
     const { result, events } = await run('phase1_report.yml');
     expect(result.exitCode, failures(events)).toBe(0);
     expect(sim.requests().filter((r) => r.method !== 'GET')).toEqual([]);
-    const dir = join(project!.dir, 'reports/phase1');
+    const dir = join(fleet.project!.dir, 'reports/phase1');
     const report = JSON.parse(readFileSync(join(dir, 'phase1-final.json'), 'utf8'));
     expect(report.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(report.summary).toMatchObject({ total_servers: 47, running_servers: 47, expected_rebuild: 47, cloud_servers: 49, missing_servers: [], not_running: [], bastions_intact: true, success: true });
@@ -157,7 +112,7 @@ describe('phase1_report.yml', () => {
     expect(report.postgres_servers.map((s: { name: string }) => s.name).sort()).toEqual(['db-postgres-01', 'db-postgres-02', 'db-postgres-03']);
     expect(report.rebuild_order).toMatchObject({ total_batches: 10, image: 'ubuntu-24.04', excluded_servers: BASTIONS });
     expect(report.logs.batch_logs).toHaveLength(10);
-    expect(report.logs.batch_logs[0]).toBe(join(project!.dir, 'logs/phase1/batch-1-complete.log'));
+    expect(report.logs.batch_logs[0]).toBe(join(fleet.project!.dir, 'logs/phase1/batch-1-complete.log'));
 
     const md = readFileSync(join(dir, 'phase1-final.md'), 'utf8');
     expect(md.split('\n').filter((l) => l.startsWith('#'))).toEqual(['# Phase 1 — Final report (KeyBuzz v3)', '## Summary', '## PostgreSQL servers', '## Bastions', '## Rebuilt servers', '## Rebuild order', '## Logs']);
@@ -177,9 +132,9 @@ describe('phase1_report.yml', () => {
     expect(result.exitCode).toBe(2);
     expect(failures(events)).toContain('46/47 running');
     expect(failures(events)).toContain('missing: redis-02');
-    const report = JSON.parse(readFileSync(join(project!.dir, 'reports/phase1/phase1-final.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(join(fleet.project!.dir, 'reports/phase1/phase1-final.json'), 'utf8'));
     expect(report.summary).toMatchObject({ running_servers: 46, missing_servers: ['redis-02'], success: false, bastions_intact: true });
-    expect(readFileSync(join(project!.dir, 'reports/phase1/phase1-final.md'), 'utf8')).toContain('| Missing | redis-02 |');
+    expect(readFileSync(join(fleet.project!.dir, 'reports/phase1/phase1-final.md'), 'utf8')).toContain('| Missing | redis-02 |');
     expect(sim.requests().filter((r) => r.method !== 'GET')).toEqual([]);
   }, 60_000);
 
@@ -190,11 +145,11 @@ describe('phase1_report.yml', () => {
     const { result, events } = await run('phase1_report.yml');
     expect(result.exitCode).toBe(2);
     expect(failures(events)).toContain('not running: vault-01');
-    const report = JSON.parse(readFileSync(join(project!.dir, 'reports/phase1/phase1-final.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(join(fleet.project!.dir, 'reports/phase1/phase1-final.json'), 'utf8'));
     expect(report.summary).toMatchObject({ running_servers: 46, not_running: ['vault-01'], bastions_intact: false, success: false });
     expect(report.summary.bastions.install_01).toMatchObject({ present: true, status: 'off', intact: false });
     expect(report.summary.bastions.install_v3).toMatchObject({ intact: true });
-    expect(readFileSync(join(project!.dir, 'reports/phase1/phase1-final.md'), 'utf8')).toMatch(/\| install-01 \| yes \| off \| no \| ❌ \|/);
+    expect(readFileSync(join(fleet.project!.dir, 'reports/phase1/phase1-final.md'), 'utf8')).toMatch(/\| install-01 \| yes \| off \| no \| ❌ \|/);
   }, 60_000);
 
   it('phase1_report_strict=false only reports', async () => {
@@ -204,7 +159,7 @@ describe('phase1_report.yml', () => {
     await startSim(seed);
     const { result, events } = await run('phase1_report.yml', { extraVars: { phase1_report_strict: false } });
     expect(result.exitCode, failures(events)).toBe(0);
-    expect(JSON.parse(readFileSync(join(project!.dir, 'reports/phase1/phase1-final.json'), 'utf8')).summary.success).toBe(false);
+    expect(JSON.parse(readFileSync(join(fleet.project!.dir, 'reports/phase1/phase1-final.json'), 'utf8')).summary.success).toBe(false);
   }, 60_000);
 });
 
@@ -225,12 +180,12 @@ describe('phase1.yml', () => {
     const rebuilds = sim.requests().filter((r) => r.method === 'POST' && /\/servers\/\d+\/actions\/rebuild$/.test(r.path) && r.status < 300);
     expect(rebuilds).toHaveLength(47);
     expect(sim.state().volumes).toEqual([]);
-    expect(existsSync(join(project!.dir, 'logs/phase1/batch-10-complete.log'))).toBe(true);
+    expect(existsSync(join(fleet.project!.dir, 'logs/phase1/batch-10-complete.log'))).toBe(true);
     expect(sim.requests().filter((r) => bastionIds.some((id) => new RegExp(`/servers/${id}(/|$)`).test(r.path)))).toEqual([]);
     // step 7
-    const report = JSON.parse(readFileSync(join(project!.dir, 'reports/phase1/phase1-final.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(join(fleet.project!.dir, 'reports/phase1/phase1-final.json'), 'utf8'));
     expect(report.summary).toMatchObject({ running_servers: 47, expected_rebuild: 47, bastions_intact: true, success: true });
-    expect(existsSync(join(project!.dir, 'reports/phase1/phase1-final.md'))).toBe(true);
+    expect(existsSync(join(fleet.project!.dir, 'reports/phase1/phase1-final.md'))).toBe(true);
     // the plays in execute-phase1.sh's order: rename, reset (preflight + batches), report
     const plays = events.filter((e) => e['type'] === 'play_start').map((e) => String(e['name']));
     expect(plays).toHaveLength(4);
@@ -255,7 +210,7 @@ describe('phase1.yml', () => {
     expect(result.exitCode).toBe(2);
     expect(failures(events)).toContain('neither db-master-01 nor db-postgres-01 exists');
     expect(sim.requests().filter((r) => r.method !== 'GET')).toEqual([]);
-    expect(existsSync(join(project!.dir, 'logs'))).toBe(false);
-    expect(existsSync(join(project!.dir, 'reports'))).toBe(false);
+    expect(existsSync(join(fleet.project!.dir, 'logs'))).toBe(false);
+    expect(existsSync(join(fleet.project!.dir, 'reports'))).toBe(false);
   }, 60_000);
 });

@@ -1,66 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClock, enableLoopbackOnly, runPlaybook, setAddressMap, type KbrunEvent } from '@kbrun/core';
-import { closeHcloudClients, configureHcloudClients, hcloudModules } from '@kbrun/hcloud';
-import { createSimulator, loadSeedFile, mergeSeeds, type Simulator, type SimSeed } from '@kbrun/hcloud-sim';
-import { builtinModules } from '@kbrun/modules-builtin';
-import { tempProject, type TempProject } from './helpers/temp-project.js';
+import type { Simulator, SimSeed } from '@kbrun/hcloud-sim';
+import { BASTIONS, FleetSim, ROOT, fleetSeed } from './helpers/fleet-sim.js';
+import { tempProject } from './helpers/temp-project.js';
 
 // Phase 3: the volume plan (PH3-01, volume_plan_v3.yml) and the volumes (PH3-02, volumes_v3.yml) against the simulator.
-const root = new URL('..', import.meta.url).pathname;
-const playbook = (name: string) => join(root, 'playbooks', name);
-const INVENTORY = join(root, 'inventory/hosts.yml');
-const BASTIONS = ['install-01', 'install-v3'];
+const playbook = (name: string) => join(ROOT, 'playbooks', name);
 const TOKEN = 't0ken-for-volume-tests';
-const SCALE = 0.002;
 
 type Planned = { hostname: string; volume_name: string; size: number; mountpoint: string };
-const PLAN = JSON.parse(readFileSync(join(root, 'servers/volume_plan_v3.json'), 'utf8')) as { volumes: Planned[] };
+const PLAN = JSON.parse(readFileSync(join(ROOT, 'servers/volume_plan_v3.json'), 'utf8')) as { volumes: Planned[] };
 
-let project: TempProject | undefined;
-let simulator: Simulator | undefined;
-afterEach(async () => {
-  project?.cleanup();
-  project = undefined;
-  await closeHcloudClients();
-  await simulator?.close();
-  simulator = undefined;
-});
 
 type SimServer = { id: number; name: string; status: string; datacenter?: { location?: { name?: string } } };
 type SimVolume = { id: number; name: string; size: number; server: number | null; automount?: boolean; format?: string | null; location?: { name?: string } };
 
-function fleetSeed(): SimSeed {
-  return mergeSeeds(loadSeedFile(join(root, 'servers/servers_v3.tsv')), loadSeedFile(join(root, 'servers/existing_volumes_v3.json')));
-}
 
-async function startSim(seed: SimSeed): Promise<Simulator> {
-  enableLoopbackOnly();
-  setAddressMap(undefined);
-  const sim = createSimulator({ seed, timeScale: SCALE, tokens: [TOKEN] });
-  simulator = sim;
-  await sim.listen();
-  return sim;
-}
 
-async function run(file: string, options: { check?: boolean; extraVars?: Record<string, unknown> } = {}) {
-  project ??= tempProject();
-  const clock = createClock(SCALE);
-  configureHcloudClients({ readOnly: false, sleep: (ms, signal) => clock.sleep(ms, signal), env: { HCLOUD_ENDPOINT: simulator!.url ?? '', HCLOUD_TOKEN: TOKEN } });
-  const seen: Array<Record<string, unknown>> = [];
-  const result = await runPlaybook({
-    playbook: playbook(file),
-    inventory: [INVENTORY],
-    modules: [builtinModules, hcloudModules],
-    protectedHosts: BASTIONS,
-    clock,
-    check: options.check ?? false,
-    extraVars: { kbrun_var_dir: project.dir, ...options.extraVars },
-    onEvent: (e: KbrunEvent) => seen.push(e as unknown as Record<string, unknown>),
-  });
-  return { result, events: seen };
-}
 
 function failures(seen: Array<Record<string, unknown>>): string {
   return seen
@@ -77,13 +34,18 @@ const writes = (sim: Simulator) => sim.requests().filter((r) => r.method !== 'GE
 const servers = (sim: Simulator) => sim.state().servers as SimServer[];
 const volumes = (sim: Simulator) => sim.state().volumes as SimVolume[];
 
+const fleet = new FleetSim(TOKEN);
+afterEach(() => fleet.stop());
+const startSim = (seed: SimSeed) => fleet.start({ seed, sshPorts: false });
+const run = (file: string, options: { check?: boolean; extraVars?: Record<string, unknown> } = {}) => fleet.run(playbook(file), options);
+
 describe('volume_plan_v3.yml (PH3-01)', () => {
   it('diffs the fleet: 40 to delete, 47 to create, 0 ok; JSON and Markdown; only GET requests', async () => {
     const sim = await startSim(fleetSeed());
     const { result, events } = await run('volume_plan_v3.yml');
     expect(result.exitCode, failures(events)).toBe(0);
     expect(writes(sim)).toEqual([]);
-    const dir = join(project!.dir, 'reports/phase3');
+    const dir = join(fleet.project!.dir, 'reports/phase3');
     const diff = JSON.parse(readFileSync(join(dir, 'volume_diff_v3.json'), 'utf8'));
     expect(diff.summary).toMatchObject({ existing_volumes: 40, target_volumes: 47, target_size_gb: 2800, to_delete: 40, to_create: 47, ok: 0, mismatch: 0, protected: 0 });
     expect(diff.volumes_to_delete).toHaveLength(40);
@@ -128,12 +90,12 @@ describe('volume_plan_v3.yml (PH3-01)', () => {
       { name: 'kbv3-redis-02-data', size: 10, location: 'nbg1', server: 'redis-02' },
     ] as SimSeed['volumes'];
     const sim = await startSim(seed);
-    project = tempProject();
-    const out = join(project.dir, 'servers'); // volume_output_dir: where seed 001 wrote its files
+    fleet.project = tempProject();
+    const out = join(fleet.project.dir, 'servers'); // volume_output_dir: where seed 001 wrote its files
     const { result, events } = await run('volume_plan_v3.yml', { extraVars: { volume_output_dir: out } });
     expect(result.exitCode, failures(events)).toBe(0);
     expect(writes(sim)).toEqual([]);
-    expect(existsSync(join(project.dir, 'reports'))).toBe(false);
+    expect(existsSync(join(fleet.project.dir, 'reports'))).toBe(false);
     expect(existsSync(join(out, 'existing_volumes_hetzner.json'))).toBe(true);
     expect(existsSync(join(out, 'PH3-01-volume-plan-report.md'))).toBe(true);
     const diff = JSON.parse(readFileSync(join(out, 'volume_diff_v3.json'), 'utf8'));

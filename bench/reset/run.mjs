@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClock, enableLoopbackOnly, runPlaybook, setAddressMap } from '@kbrun/core';
 import { closeHcloudClients, configureHcloudClients, hcloudModules } from '@kbrun/hcloud';
-import { DEFAULT_DURATIONS, createSimulator, loadSeedFile, mergeSeeds } from '@kbrun/hcloud-sim';
+import { DEFAULT_DURATIONS, createSimulator, loadSeedFile, mergeSeeds, sshAddressMap } from '@kbrun/hcloud-sim';
 import { builtinModules } from '@kbrun/modules-builtin';
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: '0.01' }, runs: { type: 'string', default: '3' } } });
@@ -34,12 +34,7 @@ async function oneRun(run) {
   const sim = createSimulator({ seed, timeScale: scale, tokens: [TOKEN], sshPorts: true, requestLogLimit: 1_000_000 });
   const { url } = await sim.listen();
   // As kbrun --sim: the public IPs' port 22 goes to the simulator's SSH banner listeners.
-  setAddressMap((host, port) => {
-    if (port !== 22) return undefined;
-    const server = sim.state().servers.find((s) => s.public_net?.ipv4?.ip === host);
-    const endpoint = server ? sim.sshEndpoint(server.name) : undefined;
-    return endpoint ? { host: endpoint.host, port: endpoint.port } : undefined;
-  });
+  setAddressMap(sshAddressMap(sim));
   const before = sim.state();
   const nameById = new Map(before.servers.map((s) => [s.id, s.name]));
   const volumesOf = new Map();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enableLoopbackOnly, isKbrunError, KbrunError, processSecrets, setAddressMap } from '@kbrun/core';
-import { serveSimulator, type Simulator } from '@kbrun/hcloud-sim';
+import { serveSimulator, sshAddressMap } from '@kbrun/hcloud-sim';
 
 /** Real seconds per simulated second when `sim_time_scale` is not set: a 60 s rebuild takes 0.6 s. */
 export const DEFAULT_SIM_TIME_SCALE = 0.01;
@@ -34,7 +34,7 @@ export async function startSimulation(options: { url?: string; timeScale: number
   processSecrets().redactor.add(token);
   const volumesFile = existsSync(join(options.cwd, FLEET_VOLUMES)) ? FLEET_VOLUMES : undefined;
   const served = await serveSimulator({ cwd: options.cwd, timeScale: options.timeScale, token, print: options.print, ...(volumesFile ? { volumesFile } : {}) });
-  setAddressMap((host, port) => (port === 22 ? sshEndpointByAddress(served.simulator, host) : undefined));
+  setAddressMap(sshAddressMap(served.simulator));
   return {
     endpoint: served.url,
     token,
@@ -43,16 +43,6 @@ export async function startSimulation(options: { url?: string; timeScale: number
       await served.close();
     },
   };
-}
-
-/** The simulator's local SSH port of the server whose public IPv4 is `address`. */
-function sshEndpointByAddress(simulator: Simulator, address: string): { host: string; port: number } | undefined {
-  for (const server of simulator.state().servers as Array<{ name: string; public_net?: { ipv4?: { ip?: string } | null } }>) {
-    if (server.public_net?.ipv4?.ip !== address) continue;
-    const endpoint = simulator.sshEndpoint(server.name);
-    return endpoint ? { host: endpoint.host, port: endpoint.port } : undefined;
-  }
-  return undefined;
 }
 
 /** `kbrun sim serve`: usage. */
