@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KbrunEvent } from '@kbrun/core';
 import type { FaultConfig, Simulator, SimSeed } from '@kbrun/hcloud-sim';
-import { BASTIONS, FleetSim, ROOT, fleetSeed } from './helpers/fleet-sim.js';
+import { BASTIONS, FleetSim, ROOT, SCALE, fleetSeed } from './helpers/fleet-sim.js';
 import { events, runKbrun } from './helpers/run-kbrun.js';
 import { tempProject } from './helpers/temp-project.js';
 
@@ -16,11 +16,7 @@ const order = JSON.parse(readFileSync(join(ROOT, 'servers/rebuild_order_v3.json'
 const batchNames = order.batches.map((b) => b.servers.map((s) => s.hostname));
 const TOKEN = 't0ken-for-fleet-tests';
 
-
-
 type SimServer = { id: number; name: string; status: string; public_net?: { ipv4?: { ip?: string } | null } };
-
-
 
 function bastionRequests(sim: Simulator) {
   const ids = (sim.state().servers as SimServer[]).filter((s) => BASTIONS.includes(s.name)).map((s) => String(s.id));
@@ -98,9 +94,24 @@ describe('reset_hetzner.yml against the simulator', () => {
 
   it('a server stuck in rebuilding fails alone; the rest of its batch finishes and no later batch starts', async () => {
     const sim = await startSim({ faults: { stuckActions: [{ server: 'k8s-master-02', command: 'rebuild_server' }] } });
-    const { result } = await reset();
+    let rebuildStart = 0;
+    let rebuildFailedAfter = 0;
+    const { result, events: seen } = await reset({
+      onEvent: (e) => {
+        if (e.type === 'task_start' && e.task.name === 'batch: 6. rebuild' && rebuildStart === 0) rebuildStart = performance.now();
+        if (e.type === 'host_result' && e.status === 'failed') rebuildFailedAfter = (performance.now() - rebuildStart) / SCALE / 1000;
+      },
+    });
     expect(result.exitCode).toBe(2);
     expect(result.failedHosts).toEqual(['k8s-master-02']);
+    // It fails at the rebuild, after the runbook's 600 s for the wait until running (not the poller's 30 minutes),
+    // saying which action it waited for and how far it got.
+    const failed = seen.find((e) => e['type'] === 'host_result' && e['status'] === 'failed')!;
+    expect((failed['task'] as { name: string }).name).toBe('batch: 6. rebuild');
+    const msg = String((failed['result'] as Record<string, unknown>)['msg']);
+    expect(msg).toMatch(/^The task timed out after 600 seconds \(it was at: action \d+ \(rebuild_server on server \d+, server k8s-master-02\): 90%\)$/);
+    expect(rebuildFailedAfter).toBeGreaterThanOrEqual(600);
+    expect(rebuildFailedAfter).toBeLessThan(900);
     const rebuilt = rebuiltIds(sim).map((id) => nameOf(sim, id));
     expect(rebuilt.sort()).toEqual([...batchNames[0]!].sort()); // the stuck one was sent too, nothing of batch 2
     const statuses = Object.fromEntries((sim.state().servers as SimServer[]).map((s) => [s.name, s.status]));

@@ -96,6 +96,54 @@ describe('ActionPoller', () => {
   });
 });
 
+describe('ActionPoller schedule', () => {
+  /** Virtual time: sleeping advances it at once. An action runs from 0 to `durationMs` with linear, rounded-down progress (as the API and the simulator report it), or stops at `stuckAt` %. */
+  function timed(durationMs: number, stuckAt?: number) {
+    let now = 0;
+    const pollTimes: number[] = [];
+    const sleep = async (ms: number) => {
+      now += ms;
+    };
+    const fetch = async (ids: number[]): Promise<Action[]> => {
+      pollTimes.push(now);
+      const pct = Math.floor((now / durationMs) * 100);
+      return ids.map((id) =>
+        stuckAt === undefined && now >= durationMs ? action(id, 'success', { progress: 100 }) : action(id, 'running', { progress: Math.min(stuckAt ?? 99, pct) }),
+      );
+    };
+    return { sleep, fetch, pollTimes, now: () => now };
+  }
+
+  // Progress comes in whole percents: the end is known to about 1% of the duration.
+  it.each([5_000, 60_000, 137_000])('notices a %i ms action within 500 ms (or 0.5%) of its end, with few polls', async (durationMs) => {
+    const t = timed(durationMs);
+    const poller = new ActionPoller(t.fetch, { sleep: t.sleep });
+    await poller.wait([action(1)], { sleep: t.sleep });
+    expect(t.now() - durationMs).toBeLessThan(Math.max(500, durationMs / 200));
+    // The plain backoff (1 s, ×1.5, up to 5 s) alone would notice a 60 s action at 63.1 s with 16 polls.
+    expect(t.pollTimes.length).toBeLessThanOrEqual(Math.ceil(durationMs / 5_000) + 8);
+  });
+
+  it('an action that stops progressing falls back to the backoff instead of polling every 250 ms', async () => {
+    const t = timed(10_000, 90);
+    const poller = new ActionPoller(t.fetch, { sleep: t.sleep });
+    const error = await poller.wait([action(1)], { sleep: t.sleep, timeoutMs: 120_000 }).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'action_timeout' });
+    const gaps = t.pollTimes.slice(1).map((at, i) => at - t.pollTimes[i]!);
+    expect(gaps.filter((g) => g < 1_000).length).toBeLessThanOrEqual(4);
+    expect(gaps.slice(-5)).toEqual([5_000, 5_000, 5_000, 5_000, 5_000]);
+  });
+
+  it("reports the waiter's first running action after each round", async () => {
+    const t = timed(3_000);
+    const poller = new ActionPoller(t.fetch, { sleep: t.sleep });
+    const seen: string[] = [];
+    await poller.wait([action(4)], { sleep: t.sleep, label: 'server web-4', onProgress: (d) => seen.push(d) });
+    expect(seen[0]).toBe('action 4 (rebuild_server on server 40, server web-4): 33%');
+    expect(seen.length).toBe(t.pollTimes.length - 1);
+  });
+});
+
 describe('RateBudget', () => {
   function clock() {
     let now = 1_000_000;

@@ -160,6 +160,7 @@ async function runOnce(run: RunContext, task: Task, info: TaskInfo, host: string
   let result: Result = {};
   for (let attempt = 1; attempt <= attemptsAllowed; attempt++) {
     const signal = timeoutSeconds > 0 ? AbortSignal.any([run.signal, AbortSignal.timeout(timeoutSeconds * 1000 * run.clock.scale)]) : run.signal;
+    let lastProgress: string | undefined;
     const context: ModuleContext = {
       host,
       vars,
@@ -172,11 +173,14 @@ async function runOnce(run: RunContext, task: Task, info: TaskInfo, host: string
       render: (text, name) => run.templar.renderText(text, vars, name),
       findFile: (kind, path) => findControllerFile(task.role ? [task.role.directory, task.directory, run.playbookDirectory] : [task.directory, run.playbookDirectory], kind, path),
       sleep: (ms) => run.clock.sleep(ms, signal),
-      progress: (detail) => run.progress.report(info, host, detail),
+      progress: (detail) => {
+        lastProgress = detail;
+        run.progress.report(info, host, detail);
+      },
       log: (message) => run.emit({ type: 'verbose', host, level: 3, message: noLog ? CENSORED : message }),
       isProtected: (name) => run.protectedHosts.has(name),
     };
-    result = await callModule(task, args, context, timeoutSeconds);
+    result = await callModule(task, args, context, timeoutSeconds, () => lastProgress);
     if (result['unreachable']) return { status: 'unreachable', ignored: false, result };
     if (register) vars[register] = result;
     applyChangedWhen(task, result, vars);
@@ -209,7 +213,8 @@ function protectedTargets(run: RunContext, task: Task, args: Vars, target: strin
   return names.filter((name) => run.protectedHosts.has(name));
 }
 
-async function callModule(task: Task, args: Vars, context: ModuleContext, timeoutSeconds: number): Promise<Result> {
+/** Runs the module; a timeout's message names what the module last reported it was doing. */
+async function callModule(task: Task, args: Vars, context: ModuleContext, timeoutSeconds: number, lastProgress: () => string | undefined): Promise<Result> {
   try {
     const result: ModuleResult = await task.module.run(args, context);
     const out: Result = { ...result, changed: result.changed === true };
@@ -218,7 +223,8 @@ async function callModule(task: Task, args: Vars, context: ModuleContext, timeou
   } catch (error) {
     if (error instanceof ConnectionError) return { unreachable: true, changed: false, msg: error.message };
     if (context.signal.aborted && timeoutSeconds > 0 && !(error instanceof KbrunError)) {
-      return { failed: true, changed: false, msg: `The task timed out after ${timeoutSeconds} seconds` };
+      const doing = lastProgress();
+      return { failed: true, changed: false, msg: `The task timed out after ${timeoutSeconds} seconds${doing === undefined ? '' : ` (it was at: ${doing})`}` };
     }
     if (error instanceof KbrunError) return { failed: true, changed: false, msg: error.message };
     return { failed: true, changed: false, msg: `module ${task.module.name} raised an error: ${(error as Error).message ?? String(error)}` };

@@ -15,6 +15,8 @@ export interface WaitForActionsOptions {
   sleep?: SleepFunction | undefined;
   /** Names the resource in a timeout message (`server web-1`). */
   label?: string | undefined;
+  /** Told after each poll round while some of this wait's actions run: the first running one, as `action 42 (rebuild_server on server 17, server web-1): 40%`. */
+  onProgress?: ((detail: string) => void) | undefined;
 }
 
 /** Options of the poller. */
@@ -27,6 +29,8 @@ export interface ActionPollerOptions {
   maxIntervalMs?: number;
   /** Action ids per request (default 50, the API's largest page). */
   chunkSize?: number;
+  /** The shortest pause when an action's progress says it is about to finish (default 250 ms). */
+  finishIntervalMs?: number;
 }
 
 interface Waiter {
@@ -37,6 +41,7 @@ interface Waiter {
   timeoutMs: number;
   ids: number[];
   label: string | undefined;
+  onProgress: ((detail: string) => void) | undefined;
   fail(error: Error): void;
 }
 
@@ -46,15 +51,32 @@ interface Watch {
   reject(error: Error): void;
   waiters: Set<Waiter>;
   last: Action | undefined;
+  /** The first progress seen and when (on the poller's clock): with the last one, the action's rate. */
+  first: ProgressMark | undefined;
+  /** When the action should end at its rate so far (poller's clock), and how many polls found it running after that. */
+  expectedEnd: number | undefined;
+  overduePolls: number;
+}
+
+interface ProgressMark {
+  at: number;
+  progress: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+/** Polls of an action past its expected end before its progress stops shortening the interval. */
+const OVERDUE_POLLS = 3;
+/** Aim a little before the expected end: progress is rounded down, and a poll that comes early costs one request. */
+const AIM = 0.8;
 
 /**
  * Waits for actions. However many tasks wait, there is at most one poll loop and one `GET /actions` in flight:
  * each round asks for every pending action (in chunks of 50) and settles the ones that finished.
  * The interval starts at 1 s and grows (×1.5) to 5 s while no action finishes, so a long rebuild costs few requests;
- * it drops back to 1 s when an action finishes or a new one is waited for.
+ * it drops back to 1 s when an action finishes or a new one is waited for. The actions' progress shortens it: from
+ * the rate at which an action progressed since it was first seen, the next poll comes shortly before the action
+ * should end (never sooner than 250 ms), so a finished action is noticed within a fraction of a second instead of
+ * up to 5 s late. An action still running 3 polls after its expected end no longer shortens the interval.
  */
 export class ActionPoller {
   readonly #fetch: FetchActions;
@@ -62,7 +84,10 @@ export class ActionPoller {
   readonly #minInterval: number;
   readonly #maxInterval: number;
   readonly #chunkSize: number;
+  readonly #finishInterval: number;
   readonly #watches = new Map<number, Watch>();
+  /** Milliseconds paused by the poll loop so far: the poller's clock for progress rates. */
+  #clock = 0;
   #running = false;
   #fresh = false;
   #polls = 0;
@@ -73,6 +98,7 @@ export class ActionPoller {
     this.#minInterval = options.minIntervalMs ?? 1_000;
     this.#maxInterval = options.maxIntervalMs ?? 5_000;
     this.#chunkSize = options.chunkSize ?? 50;
+    this.#finishInterval = options.finishIntervalMs ?? 250;
   }
 
   /** Poll requests made so far. */
@@ -119,6 +145,7 @@ export class ActionPoller {
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ids: pendingIds,
       label: options.label,
+      onProgress: options.onProgress,
       fail,
     };
     const promises = pendingIds.map((id) => {
@@ -148,7 +175,8 @@ export class ActionPoller {
       });
       // Nobody may be listening any more when it settles (the waiter timed out).
       promise.catch(() => undefined);
-      watch = { promise, resolve, reject, waiters: new Set(), last: action };
+      const first = action ? { at: this.#clock, progress: action.progress } : undefined;
+      watch = { promise, resolve, reject, waiters: new Set(), last: action, first, expectedEnd: undefined, overduePolls: 0 };
       this.#watches.set(id, watch);
     }
     return watch;
@@ -179,9 +207,10 @@ export class ActionPoller {
     try {
       let idle = 0;
       while (this.#watches.size > 0) {
-        const interval = Math.min(this.#maxInterval, this.#minInterval * 1.5 ** idle);
+        const interval = this.#nextInterval(Math.min(this.#maxInterval, this.#minInterval * 1.5 ** idle));
         const waiters = this.#waiters();
         await this.#pause(interval, waiters);
+        this.#clock += interval;
         for (const waiter of waiters) waiter.elapsed += interval;
         if (this.#watches.size === 0) break;
         this.#fresh = false;
@@ -189,7 +218,10 @@ export class ActionPoller {
         idle = changed || this.#fresh ? 0 : idle + 1;
         // Timeouts are judged after the round, so an action that finished in time is not reported late.
         for (const waiter of waiters) {
-          if (waiter.elapsed >= waiter.timeoutMs && waiter.ids.some((id) => this.#watches.get(id)?.waiters.has(waiter))) waiter.fail(this.#timeoutError(waiter));
+          const running = waiter.ids.map((id) => this.#watches.get(id)).filter((w) => w?.waiters.has(waiter));
+          if (running.length === 0) continue;
+          if (waiter.elapsed >= waiter.timeoutMs) waiter.fail(this.#timeoutError(waiter));
+          else if (waiter.onProgress && running[0]!.last) waiter.onProgress(`${describeAction(running[0]!.last.id, running[0]!.last, waiter.label)}: ${running[0]!.last.progress}%`);
         }
       }
     } finally {
@@ -197,6 +229,28 @@ export class ActionPoller {
     }
     // A waiter may have arrived between the last check and `running = false`.
     if (this.#watches.size > 0) void this.#run();
+  }
+
+  /** The backoff interval, shortened to shortly before the soonest expected end of an action that keeps its pace. */
+  #nextInterval(backoff: number): number {
+    let soonest = Infinity;
+    for (const watch of this.#watches.values()) {
+      if (watch.expectedEnd === undefined || watch.overduePolls >= OVERDUE_POLLS) continue;
+      soonest = Math.min(soonest, (watch.expectedEnd - this.#clock) * AIM);
+    }
+    return Math.min(backoff, Math.max(this.#finishInterval, soonest));
+  }
+
+  /** Records a running action's progress and when it should end at its rate since it was first seen. */
+  #observe(watch: Watch, action: Action): void {
+    if (watch.expectedEnd !== undefined && this.#clock >= watch.expectedEnd) watch.overduePolls++;
+    if (!watch.first) {
+      watch.first = { at: this.#clock, progress: action.progress };
+      return;
+    }
+    const gained = action.progress - watch.first.progress;
+    const took = this.#clock - watch.first.at;
+    if (gained > 0 && took > 0) watch.expectedEnd = this.#clock + ((100 - action.progress) * took) / gained;
   }
 
   /** Sleeps on the clock of a waiter that is still alive (a waiter's clock stops when its task is cancelled). */
@@ -238,7 +292,8 @@ export class ActionPoller {
         const watch = this.#watches.get(action.id);
         if (!watch) continue;
         watch.last = action;
-        if (action.status === 'success') this.#settle(action.id, action);
+        if (action.status === 'running') this.#observe(watch, action);
+        else if (action.status === 'success') this.#settle(action.id, action);
         else if (action.status === 'error') this.#settle(action.id, undefined, actionFailed(action));
       }
       for (const id of chunk) {

@@ -10,6 +10,8 @@ export interface HcloudSessionOptions {
   signal?: AbortSignal | undefined;
   sleep?: SleepFunction | undefined;
   log?: ((line: string) => void) | undefined;
+  /** Told what a wait for actions is at (`action 42 (rebuild_server on server 17, server web-1): 40%`). */
+  progress?: ((detail: string) => void) | undefined;
 }
 
 /**
@@ -46,6 +48,6 @@ export class HcloudSession {
   waitForActions(actions: readonly (Action | number | null | undefined)[], options: { timeoutMs?: number; label?: string } = {}): Promise<Action[]> {
     const given = actions.filter((a): a is Action | number => a !== null && a !== undefined);
     if (given.length === 0) return Promise.resolve([]);
-    return this.#client.waitForActions(given, { ...options, signal: this.#options.signal, sleep: this.#options.sleep });
+    return this.#client.waitForActions(given, { ...options, signal: this.#options.signal, sleep: this.#options.sleep, onProgress: this.#options.progress });
   }
 }

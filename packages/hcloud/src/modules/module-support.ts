@@ -39,6 +39,7 @@ export function openSession(args: ConnectionArgs, ctx: ModuleContext): HcloudSes
     signal: ctx.signal,
     sleep: (ms, signal) => raceAbort(ctx.sleep(ms), signal),
     log: (line) => ctx.log(line),
+    progress: (detail) => ctx.progress(detail),
   });
 }
 
