@@ -1,19 +1,21 @@
 // bench/reset: the simulated reset of the 47 KeyBuzz v3 servers (playbooks/reset_hetzner.yml, inventory/hosts.yml)
-// against the in-process Hetzner simulator with its realistic action durations, simulator and engine clock at the
-// same time scale. Usage: npm run bench:reset [-- --scale 0.01 --runs 3]
+// against the Hetzner simulator (in a worker thread, see simulator-worker.mjs) with its realistic action durations,
+// simulator and engine clock at the same time scale. Usage: npm run bench:reset [-- --scale 0.1 --runs 3]
 // Per run it prints one JSON line: wall time, the ideal (two models, see bench/README.md), wall / ideal, the API
 // requests the simulator saw and their ratio to "one poll per server per 10 s of simulated time"; then a summary
 // line with the medians.
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { createClock, enableLoopbackOnly, runPlaybook, setAddressMap } from '@kbrun/core';
 import { closeHcloudClients, configureHcloudClients, hcloudModules } from '@kbrun/hcloud';
-import { DEFAULT_DURATIONS, createSimulator, loadSeedFile, mergeSeeds, sshAddressMap } from '@kbrun/hcloud-sim';
+import { DEFAULT_DURATIONS } from '@kbrun/hcloud-sim';
 import { builtinModules } from '@kbrun/modules-builtin';
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '0.01' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { scale: { type: 'string', default: '0.1' }, runs: { type: 'string', default: '3' } } });
 const scale = Number(values.scale);
 const runs = Number(values.runs);
 
@@ -30,12 +32,13 @@ enableLoopbackOnly();
 const loadAtStart = loadavg().map((l) => Number(l.toFixed(2)));
 
 async function oneRun(run) {
-  const seed = mergeSeeds(loadSeedFile(join(root, 'servers/servers_v3.tsv')), loadSeedFile(join(root, 'servers/existing_volumes_v3.json')));
-  const sim = createSimulator({ seed, timeScale: scale, tokens: [TOKEN], sshPorts: true, requestLogLimit: 1_000_000 });
-  const { url } = await sim.listen();
+  const worker = new Worker(new URL('./simulator-worker.mjs', import.meta.url), {
+    workerData: { seedFiles: [join(root, 'servers/servers_v3.tsv'), join(root, 'servers/existing_volumes_v3.json')], scale, token: TOKEN },
+  });
+  const exited = once(worker, 'exit');
+  const [{ url, ssh, state: before }] = await once(worker, 'message');
   // As kbrun --sim: the public IPs' port 22 goes to the simulator's SSH banner listeners.
-  setAddressMap(sshAddressMap(sim));
-  const before = sim.state();
+  setAddressMap((host, port) => (port === 22 ? ssh[host] : undefined));
   const nameById = new Map(before.servers.map((s) => [s.id, s.name]));
   const volumesOf = new Map();
   for (const v of before.volumes) if (v.server) volumesOf.set(nameById.get(v.server), (volumesOf.get(nameById.get(v.server)) ?? 0) + 1);
@@ -70,7 +73,8 @@ async function oneRun(run) {
   const idealModelMs = modelSec.reduce((a, b) => a + b, 0) * 1000 * scale;
 
   // Ideal, measured: per batch, from the first action's start to the last action's finish (simulator's action log).
-  const after = sim.state();
+  worker.postMessage('finish');
+  const [{ state: after, requests }] = await once(worker, 'message');
   const batchOf = new Map(batches.flatMap((names, i) => names.map((n) => [n, i])));
   const volumeServer = new Map(before.volumes.map((v) => [v.id, nameById.get(v.server)]));
   const spans = batches.map(() => ({ from: Infinity, to: -Infinity }));
@@ -85,7 +89,6 @@ async function oneRun(run) {
   const actionSec = spans.map((s) => (s.to - s.from) / 1000);
   const idealActionsMs = actionSec.reduce((a, b) => a + b, 0) * 1000 * scale;
 
-  const requests = sim.requests();
   const kinds = {};
   for (const r of requests) {
     const kind = `${r.method} ${r.path.replace(/\/\d+/g, '/{id}').replace(/^\/v1/, '')}`;
@@ -98,7 +101,7 @@ async function oneRun(run) {
 
   await closeHcloudClients();
   setAddressMap(undefined);
-  await sim.close();
+  await exited;
   rmSync(varDir, { recursive: true, force: true });
   return {
     run,

@@ -53,7 +53,7 @@ interface Watch {
   last: Action | undefined;
   /** The first progress seen and when (on the poller's clock): with the last one, the action's rate. */
   first: ProgressMark | undefined;
-  /** When the action should end at its rate so far (poller's clock), and how many polls found it running after that. */
+  /** The earliest the action may end at its rate so far (poller's clock), and how many polls found it running after that. */
   expectedEnd: number | undefined;
   overduePolls: number;
 }
@@ -66,7 +66,7 @@ interface ProgressMark {
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 /** Polls of an action past its expected end before its progress stops shortening the interval. */
 const OVERDUE_POLLS = 3;
-/** Aim a little before the expected end: progress is rounded down, and a poll that comes early costs one request. */
+/** Aim a little before the expected end: the rate is an estimate, and a poll that comes early costs only one request. */
 const AIM = 0.8;
 
 /**
@@ -248,9 +248,11 @@ export class ActionPoller {
       watch.first = { at: this.#clock, progress: action.progress };
       return;
     }
+    // Progress is a whole percent rounded down: the action may be up to 1% further, so it may end once the
+    // percents from progress + 1 to 100 have gone by at its rate.
     const gained = action.progress - watch.first.progress;
     const took = this.#clock - watch.first.at;
-    if (gained > 0 && took > 0) watch.expectedEnd = this.#clock + ((100 - action.progress) * took) / gained;
+    if (gained > 0 && took > 0) watch.expectedEnd = this.#clock + ((99 - action.progress) * took) / gained;
   }
 
   /** Sleeps on the clock of a waiter that is still alive (a waiter's clock stops when its task is cancelled). */
