@@ -142,6 +142,15 @@ describe('task keywords', () => {
     const [first, second] = (registered(run.stdout, 'paced')['results'] as Array<Record<string, string>>).map((r) => BigInt(r['stdout']!));
     expect(Number((second! - first!) / 1_000_000n)).toBeGreaterThanOrEqual(380);
   });
+
+  it('--task-timeout stops a task that sets no timeout of its own', async () => {
+    project = tempProject({ 'site.yml': '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: long\n      command: sleep 30\n' });
+    const started = performance.now();
+    const run = await runKbrun(['--output', 'json', '--task-timeout', '1', project.path('site.yml')]);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(run.code).toBe(2);
+    expect((results(run.stdout, 'long')[0]?.['result'] as Record<string, unknown>)['msg']).toBe('The task timed out after 1 seconds');
+  });
 });
 
 describe('hosts, failures and strategies', () => {

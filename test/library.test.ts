@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runPlaybook, KbrunErrors, type KbrunEvent } from '@kbrun/core';
+import { createClock, defineModule, runPlaybook, KbrunErrors, type KbrunEvent } from '@kbrun/core';
 import { builtinModules } from '@kbrun/modules-builtin';
 import { motd } from './fixtures/library/motd-module.js';
 import { tempProject, type TempProject } from './helpers/temp-project.js';
@@ -39,5 +39,45 @@ describe('library API', () => {
   it('docs/writing-modules.md shows the module this test runs', () => {
     const doc = readFileSync(new URL('../docs/writing-modules.md', import.meta.url), 'utf8');
     expect(doc).toContain(readFileSync(new URL('./fixtures/library/motd-module.ts', import.meta.url), 'utf8').trim());
+  });
+});
+
+describe('the timeout keyword', () => {
+  // A module that says where it is, then waits far longer than the task may take (on the engine clock).
+  const slow = defineModule<{ steps: number }>({
+    name: 'slow_steps',
+    description: 'Reports each step, then waits an hour.',
+    check: 'none',
+    schema: { type: 'object', properties: { steps: { type: 'integer' } }, required: ['steps'], additionalProperties: false },
+    run: async (args, ctx) => {
+      for (let step = 1; step <= args.steps; step++) ctx.progress(`step ${step} of ${args.steps}`);
+      await ctx.sleep(3_600_000);
+      return { changed: true };
+    },
+  });
+
+  it.each([
+    [2, 'The task timed out after 5 seconds (it was at: step 2 of 2)'],
+    [0, 'The task timed out after 5 seconds'],
+  ])('fails the task after its timeout, quoting what the module last reported (%i steps)', async (steps, msg) => {
+    project = tempProject({ 'site.yml': `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - slow_steps: { steps: ${steps} }\n      timeout: 5\n` });
+    const seen: KbrunEvent[] = [];
+    const started = performance.now();
+    const result = await runPlaybook({ playbook: project.path('site.yml'), modules: [builtinModules, { slow_steps: slow }], clock: createClock(0.01), onEvent: (e) => seen.push(e) });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(result.exitCode).toBe(2);
+    const failed = seen.find((e) => e.type === 'host_result' && e.status === 'failed') as { result: Record<string, unknown> } | undefined;
+    expect(failed?.result['msg']).toBe(msg);
+  });
+
+  it('taskTimeout (the task_timeout setting) bounds every task that sets no timeout; a task keyword wins', async () => {
+    project = tempProject({
+      'site.yml': `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - slow_steps: { steps: 1 }\n      timeout: 2\n      ignore_errors: true\n    - slow_steps: { steps: 1 }\n`,
+    });
+    const seen: KbrunEvent[] = [];
+    const result = await runPlaybook({ playbook: project.path('site.yml'), modules: [builtinModules, { slow_steps: slow }], clock: createClock(0.01), taskTimeout: 7, onEvent: (e) => seen.push(e) });
+    expect(result.exitCode).toBe(2);
+    const msgs = seen.filter((e) => e.type === 'host_result').map((e) => (e as { result: Record<string, unknown> }).result['msg']);
+    expect(msgs).toEqual(['The task timed out after 2 seconds (it was at: step 1 of 1)', 'The task timed out after 7 seconds (it was at: step 1 of 1)']);
   });
 });

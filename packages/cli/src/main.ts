@@ -149,6 +149,7 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
         inventory: settings.inventory,
         inventoryPlugins,
         protectedHosts: settings.protected_hosts,
+        ...(settings.task_timeout !== null ? { taskTimeout: settings.task_timeout } : {}),
         connections: { ssh: ssh.factory },
         clock,
         ...(limit !== undefined ? { limit } : {}),

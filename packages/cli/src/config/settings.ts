@@ -167,12 +167,12 @@ export const SETTINGS = {
     flag: { name: 'connect-timeout', short: 'T', arg: 'SECONDS' },
     description: 'seconds to wait for a connection',
   },
-  command_timeout: {
+  task_timeout: {
     schema: { type: ['number', 'null'], exclusiveMinimum: 0 },
     default: null,
-    env: 'KBRUN_COMMAND_TIMEOUT',
-    flag: { name: 'command-timeout', arg: 'SECONDS' },
-    description: 'seconds a command on a target may run before it is stopped; no limit when null',
+    env: 'KBRUN_TASK_TIMEOUT',
+    flag: { name: 'task-timeout', arg: 'SECONDS' },
+    description: "seconds any task may run when it sets no `timeout` keyword (Ansible's task_timeout); no limit when null",
   },
   max_sessions: {
     schema: { type: 'integer', minimum: 1 },

@@ -20,8 +20,8 @@ function thrown(fn: () => unknown): any {
 describe('settings flags', () => {
   it('gives only the settings that were passed, typed', () => {
     expect(flagsOf()).toEqual({ flags: {}, explicitFile: undefined });
-    expect(flagsOf('-f', '8', '--output', 'json', '--connect-timeout', '2.5', '--command-timeout', '60', '-C')).toEqual({
-      flags: { forks: 8, output: 'json', connect_timeout: 2.5, command_timeout: 60 },
+    expect(flagsOf('-f', '8', '--output', 'json', '--connect-timeout', '2.5', '--task-timeout', '60', '-C')).toEqual({
+      flags: { forks: 8, output: 'json', connect_timeout: 2.5, task_timeout: 60 },
       explicitFile: undefined,
     });
   });

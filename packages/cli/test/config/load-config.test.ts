@@ -26,7 +26,7 @@ describe('loadConfig: defaults', () => {
       color: 'auto',
       host_key_checking: true,
       connect_timeout: 10,
-      command_timeout: null,
+      task_timeout: null,
       max_sessions: 10,
       sim_time_scale: null,
     });
@@ -156,11 +156,11 @@ describe('loadConfig: environment variables', () => {
   });
 
   it('reads numbers, and empty text as null where null is allowed', async () => {
-    expect(await load({ KBRUN_FORKS: ' 8 ', KBRUN_CONNECT_TIMEOUT: '2.5', KBRUN_SIM_TIME_SCALE: '0.01', KBRUN_COMMAND_TIMEOUT: '' })).toMatchObject({
+    expect(await load({ KBRUN_FORKS: ' 8 ', KBRUN_CONNECT_TIMEOUT: '2.5', KBRUN_SIM_TIME_SCALE: '0.01', KBRUN_TASK_TIMEOUT: '' })).toMatchObject({
       forks: 8,
       connect_timeout: 2.5,
       sim_time_scale: 0.01,
-      command_timeout: null,
+      task_timeout: null,
     });
     expect((await load({ KBRUN_LOG_FILE: '' })).log_file).toBeNull();
   });
@@ -173,7 +173,7 @@ describe('loadConfig: environment variables', () => {
       [{ KBRUN_OUTPUT: 'xml' }, "environment variable KBRUN_OUTPUT expects 'text' or 'json', got 'xml'"],
       [{ KBRUN_RETRY_FILES: 'maybe' }, "environment variable KBRUN_RETRY_FILES expects true or false, got 'maybe'"],
       [{ KBRUN_HOST_KEY_CHECKING: 'strict' }, "environment variable KBRUN_HOST_KEY_CHECKING expects true, false or 'accept-new', got 'strict'"],
-      [{ KBRUN_COMMAND_TIMEOUT: '-1' }, 'environment variable KBRUN_COMMAND_TIMEOUT expects a number above 0 or null, got -1'],
+      [{ KBRUN_TASK_TIMEOUT: '-1' }, 'environment variable KBRUN_TASK_TIMEOUT expects a number above 0 or null, got -1'],
       [{ KBRUN_MODULE_PACKS: 'builtin,Docker Pack' }, "environment variable KBRUN_MODULE_PACKS expects a list of strings matching ^[a-z][a-z0-9-]*$, got 'Docker Pack' (item 2)"],
       [{ KBRUN_VAR_DIR: '' }, "environment variable KBRUN_VAR_DIR expects a non-empty string, got ''"],
     ];

@@ -22,6 +22,8 @@ export interface RunContext {
   progress: ProgressBoard;
   /** Hosts and servers destructive actions may never touch. */
   protectedHosts: ReadonlySet<string>;
+  /** Seconds a task may run when it sets no `timeout` (0: no limit). */
+  taskTimeout: number;
 }
 
 /** Ansible-style boolean: true, yes, on, 1 (any case) are true. */

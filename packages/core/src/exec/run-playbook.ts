@@ -65,6 +65,8 @@ export interface RunPlaybookOptions {
   inventoryPlugins?: Readonly<Record<string, InventoryPlugin>>;
   /** Hosts/servers destructive modules may never touch (refused before any call). */
   protectedHosts?: readonly string[];
+  /** Seconds any task may run when it sets no `timeout` keyword (Ansible's TASK_TIMEOUT); none when 0 or undefined. */
+  taskTimeout?: number;
   clock?: Clock;
   signal?: AbortSignal;
 }
@@ -118,6 +120,7 @@ export async function executePlaybook(playbook: Playbook, inventory: Inventory, 
     emit,
     progress: new ProgressBoard(emit),
     protectedHosts: new Set(options.protectedHosts ?? []),
+    taskTimeout: options.taskTimeout ?? 0,
     connectionFor: (host, kind, hostVars) => {
       if (kind === 'local') return Promise.resolve(local);
       const key = `${kind}:${host}`;

@@ -147,7 +147,7 @@ async function runOnce(run: RunContext, task: Task, info: TaskInfo, host: string
   const connectionKind = String(renderKeyword(run, task, 'connection', vars) ?? targetVars['ansible_connection'] ?? (target === 'localhost' ? 'local' : 'ssh'));
   const environment = renderEnvironment(run, task, vars);
   const diffKeyword = renderKeyword(run, task, 'diff', vars);
-  const timeoutSeconds = Number(renderKeyword(run, task, 'timeout', vars) ?? 0);
+  const timeoutSeconds = Number(renderKeyword(run, task, 'timeout', vars) ?? run.taskTimeout);
   const become = becomeOf((keyword) => renderKeyword(run, task, keyword, vars), targetVars);
   const connection = withBecome(await run.connectionFor(target, connectionKind, targetVars), become);
 

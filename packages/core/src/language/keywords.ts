@@ -85,7 +85,7 @@ export const KEYWORDS: readonly KeywordSpec[] = [
   { name: 'import_role', scopes: task, schema: stringMap, status: 'supported', description: 'A role\'s tasks, at load time.' },
   { name: 'include_role', scopes: task, schema: stringMap, status: 'supported', description: 'A role\'s tasks, at run time.' },
   { name: 'import_playbook', scopes: play, schema: str, status: 'supported', description: 'Plays from another playbook.' },
-  { name: 'timeout', scopes: both, schema: intOrTemplate, status: 'supported', description: 'Fail the task when it runs longer than this many seconds.' },
+  { name: 'timeout', scopes: both, schema: intOrTemplate, status: 'supported', description: 'Fail the task when it runs longer than this many seconds; the message quotes what the module last reported (e.g. the action it waited for and its progress).' },
   { name: 'action', scopes: task, schema: { type: ['string', 'object'] }, status: 'supported', description: 'Module given by name (`action: copy src=…`).' },
   { name: 'remote_user', scopes: both, schema: str, status: 'planned', description: 'User to log in as (ansible_user).' },
   { name: 'port', scopes: both, schema: intOrTemplate, status: 'planned', description: 'SSH port (ansible_port).' },
