@@ -74,9 +74,9 @@ const AIM = 0.8;
  * each round asks for every pending action (in chunks of 50) and settles the ones that finished.
  * The interval starts at 1 s and grows (×1.5) to 5 s while no action finishes, so a long rebuild costs few requests;
  * it drops back to 1 s when an action finishes or a new one is waited for. The actions' progress shortens it: from
- * the rate at which an action progressed since it was first seen, the next poll comes shortly before the action
- * should end (never sooner than 250 ms), so a finished action is noticed within a fraction of a second instead of
- * up to 5 s late. An action still running 3 polls after its expected end no longer shortens the interval.
+ * the rate at which an action progressed since it was first seen, the next poll comes shortly before the earliest
+ * moment it may end (never sooner than 250 ms), so a finished action is noticed within a fraction of a second
+ * instead of up to 5 s late. An action still running 3 polls past that moment no longer shortens the interval.
  */
 export class ActionPoller {
   readonly #fetch: FetchActions;
@@ -86,7 +86,10 @@ export class ActionPoller {
   readonly #chunkSize: number;
   readonly #finishInterval: number;
   readonly #watches = new Map<number, Watch>();
-  /** Milliseconds paused by the poll loop so far: the poller's clock for progress rates. */
+  /**
+   * Milliseconds paused by the poll loop so far: the poller's clock for progress rates. It leaves out the requests'
+   * own time, so rates come out a little high and polls a little early, never late.
+   */
   #clock = 0;
   #running = false;
   #fresh = false;
@@ -231,7 +234,7 @@ export class ActionPoller {
     if (this.#watches.size > 0) void this.#run();
   }
 
-  /** The backoff interval, shortened to shortly before the soonest expected end of an action that keeps its pace. */
+  /** The backoff interval, shortened to shortly before the soonest possible end of an action that keeps its pace. */
   #nextInterval(backoff: number): number {
     let soonest = Infinity;
     for (const watch of this.#watches.values()) {
@@ -241,7 +244,7 @@ export class ActionPoller {
     return Math.min(backoff, Math.max(this.#finishInterval, soonest));
   }
 
-  /** Records a running action's progress and when it should end at its rate since it was first seen. */
+  /** Records a running action's progress and the earliest moment it may end at its rate since it was first seen. */
   #observe(watch: Watch, action: Action): void {
     if (watch.expectedEnd !== undefined && this.#clock >= watch.expectedEnd) watch.overduePolls++;
     if (!watch.first) {
