@@ -1,4 +1,7 @@
 // Password logins and sudo with a password, as the local test user the harness prepares (root only).
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runPlaybook, type KbrunEvent } from '@kbrun/core';
 import { builtinModules } from '@kbrun/modules-builtin';
 import { sshConnectionFactory, sshModules, type SshConnectionFactory } from '@kbrun/ssh';
@@ -112,5 +115,60 @@ describe('become with sudo', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stats['box']).toMatchObject({ ok: 4, failed: 0 });
     expect(JSON.stringify(events)).not.toContain(password);
+  });
+
+  it.skipIf(skip)(named('writes and reads files as the become user: copy/template/slurp into a root-only directory'), async () => {
+    // The sshd runs on this machine: the directory is root's (0700), the login user kbrun-test cannot enter it.
+    const dir = mkdtempSync(join(tmpdir(), 'kbrun-become-'));
+    chmodSync(dir, 0o700);
+    try {
+      project.write('hosts.yml', `all:\n  hosts:\n    box:\n${Object.entries(asUser({ ansible_become_password: password })).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`).join('\n')}\n`);
+      project.write('motd.j2', 'welcome to {{ inventory_hostname }}\n');
+      project.write(
+        'site.yml',
+        `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: without become
+      copy: { content: "x\\n", dest: "${dir}/denied" }
+      ignore_errors: true
+      register: denied
+    - assert: { that: ["denied is failed"] }
+    - name: copy
+      copy: { content: "secret: 42\\n", dest: "${dir}/app.conf", mode: "0600" }
+      become: true
+    - name: template
+      template: { src: motd.j2, dest: "${dir}/motd" }
+      become: true
+    - name: read back
+      slurp: { src: "${dir}/app.conf" }
+      become: true
+      register: back
+    - assert: { that: ["(back.content | b64decode) == 'secret: 42\\n'"] }
+    - name: copy again
+      copy: { content: "secret: 42\\n", dest: "${dir}/app.conf", mode: "0600" }
+      become: true
+      register: again
+    - assert: { that: ["not again.changed"] }
+`,
+      );
+      const events: KbrunEvent[] = [];
+      const result = await runPlaybook({
+        playbook: project.path('site.yml'),
+        inventory: [project.path('hosts.yml')],
+        modules: [builtinModules, sshModules],
+        connections: { ssh: ssh.factory },
+        onEvent: (e) => events.push(e),
+      });
+      const failures = events.filter((e) => e.type === 'host_result' && e.status === 'failed').map((e) => JSON.stringify((e as { result: unknown }).result));
+      expect(result.exitCode, failures.join('\n')).toBe(0);
+      expect(readFileSync(join(dir, 'app.conf'), 'utf8')).toBe('secret: 42\n');
+      expect(statSync(join(dir, 'app.conf'))).toMatchObject({ uid: 0, mode: 0o100600 });
+      expect(readFileSync(join(dir, 'motd'), 'utf8')).toBe('welcome to box\n');
+      expect(statSync(join(dir, 'motd')).uid).toBe(0);
+      expect(JSON.stringify(events)).not.toContain(password);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

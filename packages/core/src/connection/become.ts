@@ -19,14 +19,46 @@ export function becomeOf(keyword: (name: string) => unknown, vars: Readonly<Reco
   return { user, method: 'sudo', ...(password === undefined ? {} : { password: String(password) }) };
 }
 
-/** A connection whose every command runs with `become` (the connection implements how). */
+/**
+ * Writes stdin to $1 as the become user, the way `put` does as the login user: parent directories created, a
+ * temporary file beside the target (noclobber: never through a planted link), mode $2 or else the replaced file's
+ * mode, then a rename over the target.
+ */
+const PUT_SCRIPT = [
+  'set -eC',
+  'd=$(dirname -- "$1")',
+  'mkdir -p -- "$d"',
+  't="$d/.$(basename -- "$1").kbrun-$$"',
+  `trap 'rm -f -- "$t"' EXIT`,
+  'cat > "$t"',
+  'if [ -n "$2" ]; then chmod -- "$2" "$t"; elif [ -e "$1" ]; then chmod --reference="$1" -- "$t"; fi',
+  'mv -f -- "$t" "$1"',
+  'trap - EXIT',
+].join('\n');
+
+/** Prints $1 in base64 as the become user (output is text); exit 3 when it does not exist. */
+const GET_SCRIPT = 'if [ -e "$1" ]; then base64 -w 0 -- "$1"; else exit 3; fi';
+
+/**
+ * A connection whose every command runs with `become` (the connection implements how). Files are written and read
+ * as the become user too, through commands: a root-owned path is written as root, as Ansible's become does.
+ */
 export function withBecome(connection: Connection, become: BecomeOptions | undefined): Connection {
   if (!become) return connection;
   return {
     kind: connection.kind,
     exec: (command: string | readonly string[], options: ExecOptions = {}): Promise<ExecResult> => connection.exec(command, { ...options, become }),
-    put: (path: string, data: string | Buffer, options?: PutOptions) => connection.put(path, data, options),
-    get: (path: string) => connection.get(path),
+    put: async (path: string, data: string | Buffer, options: PutOptions = {}) => {
+      const mode = options.mode === undefined ? '' : options.mode.toString(8);
+      const result = await connection.exec(['sh', '-c', PUT_SCRIPT, 'sh', path, mode], { stdin: data, become });
+      if (result.rc !== 0) throw new Error(`writing ${path} as ${become.user} failed: ${result.stderr.trim() || `rc ${result.rc}`}`);
+    },
+    get: async (path: string) => {
+      const result = await connection.exec(['sh', '-c', GET_SCRIPT, 'sh', path], { become });
+      if (result.rc === 3) return null;
+      if (result.rc !== 0) throw new Error(`reading ${path} as ${become.user} failed: ${result.stderr.trim() || `rc ${result.rc}`}`);
+      return Buffer.from(result.stdout, 'base64');
+    },
     close: () => connection.close(),
   };
 }
