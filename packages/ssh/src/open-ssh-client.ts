@@ -46,6 +46,8 @@ export function login(request: LoginRequest): Promise<Client> {
       resolve(client);
     });
     if (request.signal?.aborted) return onAbort();
+    // The socket may have died while known_hosts and keys were read; ssh2 would wait for a handshake until its timeout.
+    if (request.sock.destroyed) return fail(new ConnectionError(`ssh to ${request.label}: the connection was lost before the SSH handshake`));
     request.signal?.addEventListener('abort', onAbort, { once: true });
     client.connect({
       sock: request.sock as NonNullable<Parameters<Client['connect']>[0]['sock']>,

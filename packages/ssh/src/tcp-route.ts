@@ -8,6 +8,9 @@ export async function dialEndpoint(endpoint: SshEndpoint, label: string, timeout
   try {
     const socket = await dial(endpoint.host, endpoint.port, { timeoutMs, ...(signal ? { signal } : {}) });
     socket.setNoDelay(true);
+    // Until ssh2 takes the socket (after known_hosts and keys are read), nobody else listens: a reset then (a dying
+    // sshd) would be an uncaught error. The login sees the socket closed instead; ssh2 adds its own listener.
+    socket.on('error', () => undefined);
     return socket;
   } catch (error) {
     throw routeFailure(`ssh to ${label}`, `${endpoint.host} port ${endpoint.port}`, error, timeoutMs);
