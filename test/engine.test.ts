@@ -327,6 +327,28 @@ describe('output', () => {
     expect(text.stdout).not.toContain('\r');
   });
 
+  it('after the recap, names the files the run wrote under the var directory (kbrun_var_dir)', async () => {
+    project = tempProject({
+      'site.yml': `- hosts: localhost
+  gather_facts: false
+  tasks:
+    - file: { path: "{{ kbrun_var_dir }}/{{ item }}", state: directory }
+      loop: [logs/run, reports]
+    - copy: { content: "{{ item }}\\n", dest: "{{ kbrun_var_dir }}/logs/run/batch-{{ item }}.log" }
+      loop: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    - copy: { content: "{}\\n", dest: "{{ kbrun_var_dir }}/reports/final.json" }
+`,
+    });
+    const text = await runKbrun(['-e', `kbrun_var_dir=${project.path('var')}`, project.path('site.yml')], { cwd: project.dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/PLAY RECAP[^]*\nWritten under var:\n {2}logs\/run\/ {2}batch-1\.log … batch-10\.log \(10 files\)\n {2}reports\/ {2}final\.json\n$/);
+    // A second run writes nothing new (same content): nothing to name. JSON output stays pure NDJSON.
+    const again = await runKbrun(['-e', `kbrun_var_dir=${project.path('var')}`, project.path('site.yml')], { cwd: project.dir });
+    expect(again.stdout).not.toContain('Written under');
+    const json = await runKbrun(['--output', 'json', '-e', `kbrun_var_dir=${project.path('var2')}`, project.path('site.yml')], { cwd: project.dir });
+    expect(json.stdout).not.toContain('Written under');
+  });
+
   it('-v shows results and -vvv the commands run', async () => {
     project = tempProject({ 'site.yml': `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - command: echo hi\n` });
     const quiet = await runKbrun([project.path('site.yml')]);

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { relative, resolve } from 'node:path';
 import {
   configureSecrets,
   isKbrunError,
@@ -29,6 +30,7 @@ import { batchLogWriter, logFileWriter } from './log-writers.js';
 import { expandLimit, retryFilePath, writeRetryFile } from './retry-file.js';
 import { runFleetCommand } from './fleet-command.js';
 import { DEFAULT_SIM_TIME_SCALE, runSimCommand, startSimulation, type Simulation } from './simulation.js';
+import { varDirSummary } from './var-dir-summary.js';
 import { runVaultCommand } from './vault-command.js';
 
 /** The module packs the kbrun command can load, by the names `module_packs` uses. */
@@ -141,6 +143,7 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
     ...(simulation ? { env: { ...process.env, HCLOUD_ENDPOINT: simulation.endpoint, HCLOUD_TOKEN: simulation.token } } : {}),
   });
   const ssh = sshConnectionFactory({ hostKeyChecking: settings.host_key_checking, connectTimeoutMs: settings.connect_timeout * 1000, maxSessions: settings.max_sessions });
+  const started = Date.now();
   try {
     let exitCode = 0;
     for (const playbook of options.playbooks) {
@@ -176,6 +179,10 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
       }
       if (exitCode !== 0) break;
     }
+    // Where the logs and reports went (the playbooks write them under kbrun_var_dir).
+    const varDir = resolve(String(extraVars['kbrun_var_dir']));
+    const shownAs = relative(process.cwd(), varDir);
+    if (settings.output === 'text') process.stdout.write(varDirSummary(varDir, shownAs === '' || shownAs.startsWith('..') ? varDir : shownAs, started));
     return exitCode;
   } finally {
     process.off('SIGINT', stop);
