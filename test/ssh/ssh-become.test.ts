@@ -41,6 +41,21 @@ afterAll(async () => {
 const asUser = (extra: Record<string, unknown> = {}) => harness.hostVars('box', { ansible_user: 'kbrun-test', ...extra });
 const sudo = (pw: string | undefined) => ({ method: 'sudo' as const, user: 'root', ...(pw === undefined ? {} : { password: pw }) });
 
+/** Runs a playbook through the engine on `box` as the test user, with its sudo password in the inventory. */
+async function runAsTestUser(site: string): Promise<{ exitCode: number; stats: Record<string, unknown>; events: KbrunEvent[] }> {
+  project.write('hosts.yml', `all:\n  hosts:\n    box:\n${Object.entries(asUser({ ansible_become_password: password })).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`).join('\n')}\n`);
+  project.write('site.yml', site);
+  const events: KbrunEvent[] = [];
+  const result = await runPlaybook({
+    playbook: project.path('site.yml'),
+    inventory: [project.path('hosts.yml')],
+    modules: [builtinModules, sshModules],
+    connections: { ssh: ssh.factory },
+    onEvent: (e) => events.push(e),
+  });
+  return { exitCode: result.exitCode, stats: result.stats, events };
+}
+
 describe('password login', () => {
   it.skipIf(skip)(named('logs in with ansible_password, and says authentication failed for a wrong one without showing it'), async () => {
     const good = await ssh.factory('box', asUser({ ansible_ssh_private_key_file: undefined, ansible_password: password }));
@@ -87,10 +102,7 @@ describe('become with sudo', () => {
   });
 
   it.skipIf(skip)(named('works through the engine with become: true, and no event carries the password'), async () => {
-    project.write('hosts.yml', `all:\n  hosts:\n    box:\n${Object.entries(asUser({ ansible_become_password: password })).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`).join('\n')}\n`);
-    project.write(
-      'site.yml',
-      `- hosts: all
+    const { exitCode, stats, events } = await runAsTestUser(`- hosts: all
   gather_facts: false
   tasks:
     - name: as root
@@ -102,18 +114,9 @@ describe('become with sudo', () => {
       command: id -un
       register: me
     - assert: { that: ["me.stdout == 'kbrun-test'"] }
-`,
-    );
-    const events: KbrunEvent[] = [];
-    const result = await runPlaybook({
-      playbook: project.path('site.yml'),
-      inventory: [project.path('hosts.yml')],
-      modules: [builtinModules, sshModules],
-      connections: { ssh: ssh.factory },
-      onEvent: (e) => events.push(e),
-    });
-    expect(result.exitCode).toBe(0);
-    expect(result.stats['box']).toMatchObject({ ok: 4, failed: 0 });
+`);
+    expect(exitCode).toBe(0);
+    expect(stats['box']).toMatchObject({ ok: 4, failed: 0 });
     expect(JSON.stringify(events)).not.toContain(password);
   });
 
@@ -122,11 +125,8 @@ describe('become with sudo', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kbrun-become-'));
     chmodSync(dir, 0o700);
     try {
-      project.write('hosts.yml', `all:\n  hosts:\n    box:\n${Object.entries(asUser({ ansible_become_password: password })).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`).join('\n')}\n`);
       project.write('motd.j2', 'welcome to {{ inventory_hostname }}\n');
-      project.write(
-        'site.yml',
-        `- hosts: all
+      const { exitCode, events } = await runAsTestUser(`- hosts: all
   gather_facts: false
   tasks:
     - name: without become
@@ -150,18 +150,9 @@ describe('become with sudo', () => {
       become: true
       register: again
     - assert: { that: ["not again.changed"] }
-`,
-      );
-      const events: KbrunEvent[] = [];
-      const result = await runPlaybook({
-        playbook: project.path('site.yml'),
-        inventory: [project.path('hosts.yml')],
-        modules: [builtinModules, sshModules],
-        connections: { ssh: ssh.factory },
-        onEvent: (e) => events.push(e),
-      });
+`);
       const failures = events.filter((e) => e.type === 'host_result' && e.status === 'failed').map((e) => JSON.stringify((e as { result: unknown }).result));
-      expect(result.exitCode, failures.join('\n')).toBe(0);
+      expect(exitCode, failures.join('\n')).toBe(0);
       expect(readFileSync(join(dir, 'app.conf'), 'utf8')).toBe('secret: 42\n');
       expect(statSync(join(dir, 'app.conf'))).toMatchObject({ uid: 0, mode: 0o100600 });
       expect(readFileSync(join(dir, 'motd'), 'utf8')).toBe('welcome to box\n');
