@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { events, recapOf, runKbrun } from './helpers/run-kbrun.js';
 import { localInventory } from './helpers/local-inventory.js';
 import { tempProject, type TempProject } from './helpers/temp-project.js';
+import { commandMissing, requires } from './helpers/prerequisite.js';
 
 // Playbook structure beyond what test/ansible-compat checks against ansible-playbook itself
 // (blocks, handlers, serial, any_errors_fatal, max_fail_percentage, roles, includes, tags, delegation are there).
@@ -132,8 +132,8 @@ describe('facts', () => {
 });
 
 describe('become', () => {
-  const sudo = spawnSync('sudo', ['-n', 'true']).status === 0;
-  it.skipIf(!sudo)('runs commands as become_user through sudo', async () => {
+  const needsSudo = requires(commandMissing('sudo', ['-n', 'true'], 'install sudo (apt-get install sudo) and run as root or with passwordless sudo'));
+  needsSudo('runs commands as become_user through sudo', async () => {
     project = tempProject({ 'site.yml': `- hosts: localhost\n  gather_facts: false\n  become: true\n  become_user: nobody\n  tasks:\n    - command: id -un\n      register: who\n    - name: who\n      debug: { msg: "{{ who.stdout }}" }\n` });
     const run = await runKbrun(['--output', 'json', project.path('site.yml')]);
     expect(msgs(run.stdout, 'who')).toEqual({ localhost: 'nobody' });

@@ -47,9 +47,9 @@ const TIME = '/usr/bin/time';
 const ANSIBLE = '/usr/bin/ansible-playbook';
 
 register('./ts-hooks.mjs', import.meta.url);
-const { startSshdHarness, sshdSupport } = await import('../../test/helpers/sshd-harness.ts');
-if (!sshdSupport.available) {
-  console.log(JSON.stringify({ bench: 'ssh', skipped: sshdSupport.reason }));
+const { startSshdHarness, sshdMissing } = await import('../../test/helpers/sshd-harness.ts');
+if (sshdMissing !== undefined) {
+  console.log(JSON.stringify({ bench: 'ssh', skipped: sshdMissing }));
   process.exit(0);
 }
 

@@ -9,12 +9,22 @@ import { dial } from '@kbrun/core';
 const SSHD = '/usr/sbin/sshd';
 const SSH_KEYGEN = '/usr/bin/ssh-keygen';
 
-/** Whether real OpenSSH servers can be started here, and if not, why (for the names of skipped tests). */
-export const sshdSupport: { available: boolean; reason: string } = (() => {
-  if (process.platform !== 'linux') return { available: false, reason: `sshd tests need Linux (this is ${process.platform})` };
-  if (!existsSync(SSHD)) return { available: false, reason: `${SSHD} is not installed (apt-get install openssh-server)` };
-  if (!existsSync(SSH_KEYGEN)) return { available: false, reason: `${SSH_KEYGEN} is not installed (apt-get install openssh-client)` };
-  return { available: true, reason: '' };
+/** Why real OpenSSH servers cannot be started here (for `requires()` in test/helpers/prerequisite.ts), or undefined when they can. */
+export const sshdMissing: string | undefined = (() => {
+  if (process.platform !== 'linux') return `sshd tests need Linux (this is ${process.platform})`;
+  if (!existsSync(SSHD)) return `${SSHD} is not installed (apt-get install openssh-server)`;
+  if (!existsSync(SSH_KEYGEN)) return `${SSH_KEYGEN} is not installed (apt-get install openssh-client)`;
+  return undefined;
+})();
+
+/** Why the sudo/password test user (`testUser: true`) cannot be prepared here, sshd included, or undefined when it can. */
+export const testUserMissing: string | undefined = (() => {
+  if (sshdMissing !== undefined) return sshdMissing;
+  if (process.getuid?.() !== 0) return 'preparing the sudo/password test user (kbrun-test) needs root';
+  for (const tool of ['/usr/sbin/useradd', '/usr/sbin/chpasswd', '/usr/sbin/usermod', '/usr/bin/sudo', '/usr/sbin/visudo']) {
+    if (!existsSync(tool)) return `${tool} is not installed (the sudo/password test user cannot be prepared; apt-get install sudo)`;
+  }
+  return undefined;
 })();
 
 /** One sshd to start. */
@@ -104,7 +114,7 @@ process.once('exit', () => {
 
 /** Starts the sshd processes (in parallel) and waits until each accepts TCP connections. */
 export async function startSshdHarness(options: SshdHarnessOptions = {}): Promise<SshdHarness> {
-  if (!sshdSupport.available) throw new Error(sshdSupport.reason);
+  if (sshdMissing !== undefined) throw new Error(sshdMissing);
   const dir = mkdtempSync(join(tmpdir(), 'kbrun-sshd-'));
   // Users other than root (the sudo test user) must reach authorized_keys; host keys stay private (0600).
   chmodSync(dir, 0o755);
@@ -350,10 +360,7 @@ function sleep(ms: number): Promise<void> {
  * Only as root; the account is locked again when the harness stops.
  */
 function prepareTestUser(): SshdTestUser | { reason: string } {
-  if (process.getuid?.() !== 0) return { reason: 'preparing the sudo/password test user needs root' };
-  for (const tool of ['/usr/sbin/useradd', '/usr/sbin/chpasswd', '/usr/bin/sudo', '/usr/sbin/visudo']) {
-    if (!existsSync(tool)) return { reason: `${tool} is not installed (the sudo/password test user cannot be prepared)` };
-  }
+  if (testUserMissing !== undefined) return { reason: testUserMissing };
   try {
     try {
       execFileSync('/usr/bin/id', [TEST_USER], { stdio: 'ignore' });

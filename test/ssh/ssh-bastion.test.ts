@@ -4,18 +4,18 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { ConnectionError, runPlaybook } from '@kbrun/core';
 import { builtinModules } from '@kbrun/modules-builtin';
 import { sshConnectionFactory, sshModules } from '@kbrun/ssh';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshdSupport, startSshdHarness, type SshdHarness } from '../helpers/sshd-harness.js';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { sshdMissing, startSshdHarness, type SshdHarness } from '../helpers/sshd-harness.js';
+import { requires } from '../helpers/prerequisite.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
-const skip = !sshdSupport.available;
-const named = (title: string) => (skip ? `${title} [skipped: ${sshdSupport.reason}]` : title);
+const needsSshd = requires(sshdMissing);
 
 let harness: SshdHarness;
 let project: TempProject;
 
 beforeAll(async () => {
-  if (skip) return;
+  if (sshdMissing) return;
   // The bastion logs each forwarding it does (DEBUG1: "server_request_direct_tcpip … target 127.0.0.21 port N").
   harness = await startSshdHarness({
     hosts: [
@@ -57,7 +57,7 @@ const targetLogins = (host: string) =>
     .filter((line) => line.startsWith('Accepted publickey for root')).length;
 
 describe('ProxyJump', () => {
-  it.skipIf(skip)(named('runs a playbook on targets behind a bastion through one shared bastion connection'), async () => {
+  needsSshd('runs a playbook on targets behind a bastion through one shared bastion connection', async () => {
     const workdir = join(harness.dir, 'work');
     mkdirSync(workdir);
     const lines = ['all:', '  children:', '    apps:', '      hosts:'];
@@ -100,7 +100,7 @@ describe('ProxyJump', () => {
     }
   });
 
-  it.skipIf(skip)(named('shares the bastion between concurrent first connections and reconnects through it'), async () => {
+  needsSshd('shares the bastion between concurrent first connections and reconnects through it', async () => {
     const ssh = sshConnectionFactory({ agentSocket: null, homeDirectory: harness.dir });
     const before = bastionLogins();
     try {
@@ -121,7 +121,7 @@ describe('ProxyJump', () => {
     expect(ssh.jumpConnections()).toBe(0);
   });
 
-  it.skipIf(skip)(named('accepts -J and a chain of two jumps'), async () => {
+  needsSshd('accepts -J and a chain of two jumps', async () => {
     const ssh = sshConnectionFactory({ agentSocket: null, homeDirectory: harness.dir });
     const bastion = `root@127.0.0.60:${harness.host('bastion').port}`;
     const second = `root@127.0.0.61:${harness.host('app1').port}`;
@@ -139,7 +139,7 @@ describe('ProxyJump', () => {
     }
   });
 
-  it.skipIf(skip)(named('says which hop failed: a bastion that refuses, a target the bastion cannot reach'), async () => {
+  needsSshd('says which hop failed: a bastion that refuses, a target the bastion cannot reach', async () => {
     const ssh = sshConnectionFactory({ agentSocket: null, homeDirectory: harness.dir });
     try {
       const deadBastion = await ssh.factory('app1', viaBastion('app1', 'root@127.0.0.63:22'));
@@ -155,7 +155,7 @@ describe('ProxyJump', () => {
     }
   });
 
-  it.skipIf(skip)(named('under the loopback guard, refuses to have the bastion forward off this machine'), async () => {
+  needsSshd('under the loopback guard, refuses to have the bastion forward off this machine', async () => {
     const ssh = sshConnectionFactory({ agentSocket: null, homeDirectory: harness.dir });
     const before = harness.host('bastion').log().split('\n').filter((l) => l.includes('server_request_direct_tcpip')).length;
     try {

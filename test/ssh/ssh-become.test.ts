@@ -5,18 +5,12 @@ import { join } from 'node:path';
 import { runPlaybook, type KbrunEvent } from '@kbrun/core';
 import { builtinModules } from '@kbrun/modules-builtin';
 import { sshConnectionFactory, sshModules, type SshConnectionFactory } from '@kbrun/ssh';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshdSupport, startSshdHarness, type SshdHarness } from '../helpers/sshd-harness.js';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { testUserMissing, startSshdHarness, type SshdHarness } from '../helpers/sshd-harness.js';
+import { requires } from '../helpers/prerequisite.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
-// Whether the test user can be prepared is known only once the harness ran; decide up front from what it needs.
-const userReason = !sshdSupport.available
-  ? sshdSupport.reason
-  : process.getuid?.() !== 0
-    ? 'preparing the sudo/password test user (kbrun-test) needs root'
-    : '';
-const skip = userReason !== '';
-const named = (title: string) => (skip ? `${title} [skipped: ${userReason}]` : title);
+const needsTestUser = requires(testUserMissing);
 
 let harness: SshdHarness;
 let ssh: SshConnectionFactory;
@@ -24,7 +18,7 @@ let project: TempProject;
 let password: string;
 
 beforeAll(async () => {
-  if (skip) return;
+  if (testUserMissing) return;
   harness = await startSshdHarness({ hosts: [{ name: 'box', address: '127.0.0.70' }], testUser: true });
   if (!harness.testUser) throw new Error(harness.testUserSkipReason);
   password = harness.testUser.password;
@@ -57,7 +51,7 @@ async function runAsTestUser(site: string): Promise<{ exitCode: number; stats: R
 }
 
 describe('password login', () => {
-  it.skipIf(skip)(named('logs in with ansible_password, and says authentication failed for a wrong one without showing it'), async () => {
+  needsTestUser('logs in with ansible_password, and says authentication failed for a wrong one without showing it', async () => {
     const good = await ssh.factory('box', asUser({ ansible_ssh_private_key_file: undefined, ansible_password: password }));
     expect((await good.exec(['id', '-un'])).stdout).toBe('kbrun-test\n');
     const wrongPassword = `${password}-wrong`;
@@ -69,7 +63,7 @@ describe('password login', () => {
 });
 
 describe('become with sudo', () => {
-  it.skipIf(skip)(named('answers the sudo prompt with the password and runs the command as root, stdin intact'), async () => {
+  needsTestUser('answers the sudo prompt with the password and runs the command as root, stdin intact', async () => {
     const box = await ssh.factory('box', asUser());
     const whoami = await box.exec(['id', '-un'], { become: sudo(password) });
     expect(whoami).toEqual({ rc: 0, stdout: 'root\n', stderr: '' });
@@ -77,7 +71,7 @@ describe('become with sudo', () => {
     expect(piped).toEqual({ rc: 0, stdout: 'line one\nline two\n[/root]\n', stderr: '' });
   });
 
-  it.skipIf(skip)(named('reports a wrong sudo password clearly and never shows it'), async () => {
+  needsTestUser('reports a wrong sudo password clearly and never shows it', async () => {
     const box = await ssh.factory('box', asUser());
     const wrong = `${password}-nope`;
     const result = await box.exec(['cat'], { become: sudo(wrong), stdin: 'secret input\n' });
@@ -87,21 +81,21 @@ describe('become with sudo', () => {
     expect(JSON.stringify(result)).not.toContain('secret input');
   });
 
-  it.skipIf(skip)(named('says a password is needed when sudo asks and none was given'), async () => {
+  needsTestUser('says a password is needed when sudo asks and none was given', async () => {
     const box = await ssh.factory('box', asUser());
     const result = await box.exec(['id'], { become: sudo(undefined) });
     expect(result.rc).toBe(1);
     expect(result.stderr).toMatch(/^become \(sudo\) failed: sudo needs a password to run commands as root: set ansible_become_password\n/);
   });
 
-  it.skipIf(skip)(named('does not feed the password to a command when sudo does not ask for it'), async () => {
+  needsTestUser('does not feed the password to a command when sudo does not ask for it', async () => {
     // root never needs a password for sudo: the password must not end up in the command's stdin.
     const rootBox = await ssh.factory('box', harness.hostVars('box'));
     const result = await rootBox.exec(['cat'], { become: sudo(password), stdin: 'only this\n' });
     expect(result).toEqual({ rc: 0, stdout: 'only this\n', stderr: '' });
   });
 
-  it.skipIf(skip)(named('works through the engine with become: true, and no event carries the password'), async () => {
+  needsTestUser('works through the engine with become: true, and no event carries the password', async () => {
     const { exitCode, stats, events } = await runAsTestUser(`- hosts: all
   gather_facts: false
   tasks:
@@ -120,7 +114,7 @@ describe('become with sudo', () => {
     expect(JSON.stringify(events)).not.toContain(password);
   });
 
-  it.skipIf(skip)(named('writes and reads files as the become user: copy/template/slurp into a root-only directory'), async () => {
+  needsTestUser('writes and reads files as the become user: copy/template/slurp into a root-only directory', async () => {
     // The sshd runs on this machine: the directory is root's (0700), the login user kbrun-test cannot enter it.
     const dir = mkdtempSync(join(tmpdir(), 'kbrun-become-'));
     chmodSync(dir, 0o700);

@@ -1,21 +1,18 @@
 // The kbrun binary against sshd hosts: SSH is the default connection for inventory hosts.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { recapOf, runKbrun } from '../helpers/run-kbrun.js';
-import { sshdSupport, startSshdHarness, type SshdHarness } from '../helpers/sshd-harness.js';
+import { sshdMissing, startSshdHarness, type SshdHarness } from '../helpers/sshd-harness.js';
+import { requires } from '../helpers/prerequisite.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
-// The CLI registers the SSH connection in packages/cli/src/main.ts; until it does, these tests say so.
-const cliHasSsh = readFileSync(new URL('../../packages/cli/src/main.ts', import.meta.url), 'utf8').includes('@kbrun/ssh');
-const reason = !sshdSupport.available ? sshdSupport.reason : !cliHasSsh ? 'the kbrun CLI does not register @kbrun/ssh yet (packages/cli/src/main.ts)' : '';
-const skip = reason !== '';
-const named = (title: string) => (skip ? `${title} [skipped: ${reason}]` : title);
+const needsSshd = requires(sshdMissing);
 
 let harness: SshdHarness;
 let project: TempProject;
 
 beforeAll(async () => {
-  if (skip) return;
+  if (sshdMissing) return;
   harness = await startSshdHarness({ count: 2, firstAddress: 80 });
   project = tempProject({
     'site.yml': `- hosts: nodes
@@ -37,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('kbrun over SSH', () => {
-  it.skipIf(skip)(named('runs a playbook on sshd hosts, then changes nothing'), async () => {
+  needsSshd('runs a playbook on sshd hosts, then changes nothing', async () => {
     // HOME points into the harness: the run must not read or write the real ~/.ssh.
     const env = { HOME: harness.dir, SSH_AUTH_SOCK: '', KBRUN_MODULE_PACKS: 'builtin,ssh' };
     const args = ['--output', 'json', '-i', project.path('hosts.yml'), '-e', `workdir=${harness.dir}`, project.path('site.yml')];
@@ -49,7 +46,7 @@ describe('kbrun over SSH', () => {
     expect(recapOf(second.stdout)['ssh2']).toMatchObject({ ok: 3, changed: 1 });
   });
 
-  it.skipIf(skip)(named('exits with 4 when a host is unreachable, saying why'), async () => {
+  needsSshd('exits with 4 when a host is unreachable, saying why', async () => {
     const down = harness.host('ssh2');
     await down.stop();
     try {

@@ -3,17 +3,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { ConnectionError, type Connection } from '@kbrun/core';
 import { sshConnectionFactory, SshConnection, type SshConnectionFactory } from '@kbrun/ssh';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshdSupport, startSshdHarness, type SshdHarness } from '../helpers/sshd-harness.js';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { sshdMissing, startSshdHarness, type SshdHarness } from '../helpers/sshd-harness.js';
+import { requires } from '../helpers/prerequisite.js';
 
-const skip = !sshdSupport.available;
-const named = (title: string) => (skip ? `${title} [skipped: ${sshdSupport.reason}]` : title);
+const needsSshd = requires(sshdMissing);
 
 let harness: SshdHarness;
 let ssh: SshConnectionFactory;
 
 beforeAll(async () => {
-  if (skip) return;
+  if (sshdMissing) return;
   harness = await startSshdHarness({
     hosts: [
       { name: 'main', address: '127.0.0.30' },
@@ -38,23 +38,23 @@ const accepted = (name: string) => harness.host(name).log().split('\n').filter((
 describe('commands', () => {
   let main: Connection;
   beforeAll(async () => {
-    if (!skip) main = await connect('main');
+    if (!sshdMissing) main = await connect('main');
   });
 
-  it.skipIf(skip)(named('runs argument vectors quoted word by word, and strings through /bin/sh'), async () => {
+  needsSshd('runs argument vectors quoted word by word, and strings through /bin/sh', async () => {
     expect(await main.exec(['printf', '%s|', 'a b', "it's", '$HOME', '*'])).toEqual({ rc: 0, stdout: "a b|it's|$HOME|*|", stderr: '' });
     expect(await main.exec('echo out; echo err >&2; exit 3')).toEqual({ rc: 3, stdout: 'out\n', stderr: 'err\n' });
     expect((await main.exec(['no-such-program-kbrun'])).rc).toBe(127);
   });
 
-  it.skipIf(skip)(named('honours cwd, env and stdin'), async () => {
+  needsSshd('honours cwd, env and stdin', async () => {
     const result = await main.exec('pwd; echo "$GREETING"; cat', { cwd: harness.dir, env: { GREETING: "hello 'world'" }, stdin: 'from stdin\n' });
     expect(result).toEqual({ rc: 0, stdout: `${harness.dir}\nhello 'world'\nfrom stdin\n`, stderr: '' });
     expect((await main.exec(['cat'], { stdin: Buffer.from([0, 1, 2, 255]) })).stdout.length).toBeGreaterThan(0);
     expect((await main.exec(['pwd'], { cwd: '/nonexistent-kbrun' })).rc).not.toBe(0);
   });
 
-  it.skipIf(skip)(named('gives up on a command at its timeout (rc 124) and on abort, without waiting for it'), async () => {
+  needsSshd('gives up on a command at its timeout (rc 124) and on abort, without waiting for it', async () => {
     // On 'wide' (MaxSessions 100): OpenSSH refuses signals on root logins, so these sleeps hold their sessions.
     const wide = await connect('wide');
     const started = Date.now();
@@ -67,7 +67,7 @@ describe('commands', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
-  it.skipIf(skip)(named('uses one TCP connection for everything'), async () => {
+  needsSshd('uses one TCP connection for everything', async () => {
     const before = accepted('main');
     const fresh = await connect('main');
     for (let i = 0; i < 5; i++) expect((await fresh.exec(['true'])).rc).toBe(0);
@@ -80,7 +80,7 @@ describe('commands', () => {
 });
 
 describe('parallel channels', () => {
-  it.skipIf(skip)(named('runs 100 commands at once on one host with max_sessions 100'), async () => {
+  needsSshd('runs 100 commands at once on one host with max_sessions 100', async () => {
     const wide = await connect('wide', { kbrun_ssh_max_sessions: 100 });
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => wide.exec(['sh', '-c', 'sleep 0.3; echo $0', String(i)])));
     expect(results.every((r, i) => r.rc === 0 && r.stdout === `${i}\n`)).toBe(true);
@@ -91,7 +91,7 @@ describe('parallel channels', () => {
     expect(stats.logins).toBe(1);
   });
 
-  it.skipIf(skip)(named('never opens more channels than max_sessions (default 10)'), async () => {
+  needsSshd('never opens more channels than max_sessions (default 10)', async () => {
     const main = await connect('main');
     const results = await Promise.all(Array.from({ length: 40 }, () => main.exec(['sleep', '0.05'])));
     expect(results.every((r) => r.rc === 0)).toBe(true);
@@ -100,7 +100,7 @@ describe('parallel channels', () => {
 });
 
 describe('files over SFTP', () => {
-  it.skipIf(skip)(named('transfers 50 MB intact (sha256 checked on the target)'), async () => {
+  needsSshd('transfers 50 MB intact (sha256 checked on the target)', async () => {
     const main = await connect('main');
     const data = randomBytes(50 * 1024 * 1024);
     const path = `${harness.dir}/big/file.bin`;
@@ -114,7 +114,7 @@ describe('files over SFTP', () => {
     await main.exec(['rm', '-f', path]);
   });
 
-  it.skipIf(skip)(named('replaces files atomically, sets or keeps the mode, creates parents, reads missing files as null'), async () => {
+  needsSshd('replaces files atomically, sets or keeps the mode, creates parents, reads missing files as null', async () => {
     const main = await connect('main');
     const path = `${harness.dir}/files/a/b/conf`;
     await main.put(path, 'one\n', { mode: 0o640 });
@@ -131,7 +131,7 @@ describe('files over SFTP', () => {
 });
 
 describe('connection loss', () => {
-  it.skipIf(skip)(named('logs in again, once, when the connection dropped between commands'), async () => {
+  needsSshd('logs in again, once, when the connection dropped between commands', async () => {
     const flaky = await connect('flaky');
     expect((await flaky.exec(['true'])).rc).toBe(0);
     await harness.host('flaky').dropConnections();
@@ -144,7 +144,7 @@ describe('connection loss', () => {
     expect(result.stdout).toBe('again\n');
   });
 
-  it.skipIf(skip)(named('fails a command whose sshd is killed under it, quickly (ConnectionError → unreachable)'), async () => {
+  needsSshd('fails a command whose sshd is killed under it, quickly (ConnectionError → unreachable)', async () => {
     const flaky = await connect('flaky');
     expect((await flaky.exec(['true'])).rc).toBe(0);
     const started = Date.now();

@@ -5,17 +5,17 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { ConnectionError } from '@kbrun/core';
 import { sshConnectionFactory, type SshConnectionFactory } from '@kbrun/ssh';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshdSupport, startSshdHarness, type SshdHarness } from '../helpers/sshd-harness.js';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { sshdMissing, startSshdHarness, type SshdHarness } from '../helpers/sshd-harness.js';
+import { requires } from '../helpers/prerequisite.js';
 
-const skip = !sshdSupport.available;
-const named = (title: string) => (skip ? `${title} [skipped: ${sshdSupport.reason}]` : title);
+const needsSshd = requires(sshdMissing);
 
 let harness: SshdHarness;
 let ssh: SshConnectionFactory;
 
 beforeAll(async () => {
-  if (skip) return;
+  if (sshdMissing) return;
   harness = await startSshdHarness({ hosts: [{ name: 'alpha', address: '127.0.0.40' }, { name: 'beta', address: '127.0.0.41' }] });
   ssh = sshConnectionFactory({ agentSocket: null, homeDirectory: harness.dir });
 });
@@ -47,7 +47,7 @@ const knownHosts = (name: string, lines: string) => {
 const keygen = (file: string, ...args: string[]) => execFileSync('ssh-keygen', ['-q', '-N', '', ...args, '-f', file], { stdio: 'ignore' });
 
 describe('host keys', () => {
-  it.skipIf(skip)(named('refuses a CHANGED host key, naming the danger and the fix'), async () => {
+  needsSshd('refuses a CHANGED host key, naming the danger and the fix', async () => {
     const other = join(harness.dir, 'other_host_key');
     keygen(other, '-t', 'ed25519');
     const alpha = harness.host('alpha');
@@ -60,7 +60,7 @@ describe('host keys', () => {
     expect(error!.message).toContain(`${file}:1`);
   });
 
-  it.skipIf(skip)(named('refuses an unknown host key under strict checking (the default)'), async () => {
+  needsSshd('refuses an unknown host key under strict checking (the default)', async () => {
     const file = knownHosts('kh_empty', '');
     const error = await firstCommand('alpha', { ansible_ssh_common_args: `-o UserKnownHostsFile=${file}` });
     expect(error).toBeInstanceOf(ConnectionError);
@@ -68,7 +68,7 @@ describe('host keys', () => {
     expect(error!.message).toMatch(/StrictHostKeyChecking=accept-new/);
   });
 
-  it.skipIf(skip)(named('accept-new records an unknown key, then checks against it'), async () => {
+  needsSshd('accept-new records an unknown key, then checks against it', async () => {
     const file = join(harness.dir, 'new', 'kh_accept_new');
     expect(await firstCommand('alpha', { ansible_ssh_common_args: `-o UserKnownHostsFile=${file} -o StrictHostKeyChecking=accept-new` })).toBeUndefined();
     const alpha = harness.host('alpha');
@@ -79,7 +79,7 @@ describe('host keys', () => {
     expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
   });
 
-  it.skipIf(skip)(named('accept-new through the factory option writes the configured known_hosts file'), async () => {
+  needsSshd('accept-new through the factory option writes the configured known_hosts file', async () => {
     const file = join(harness.dir, 'kh_factory');
     const factory = sshConnectionFactory({ agentSocket: null, homeDirectory: harness.dir, knownHostsFile: file, hostKeyChecking: 'accept-new' });
     try {
@@ -91,14 +91,14 @@ describe('host keys', () => {
     }
   });
 
-  it.skipIf(skip)(named('StrictHostKeyChecking=no and host_key_checking=false accept any key, recording nothing'), async () => {
+  needsSshd('StrictHostKeyChecking=no and host_key_checking=false accept any key, recording nothing', async () => {
     const file = knownHosts('kh_off', '');
     expect(await firstCommand('alpha', { ansible_ssh_common_args: `-o UserKnownHostsFile=${file} -o StrictHostKeyChecking=no` })).toBeUndefined();
     expect(await firstCommand('alpha', { ansible_ssh_common_args: `-o UserKnownHostsFile=${file}`, ansible_host_key_checking: false })).toBeUndefined();
     expect(readFileSync(file, 'utf8')).toBe('');
   });
 
-  it.skipIf(skip)(named('reads hashed known_hosts entries'), async () => {
+  needsSshd('reads hashed known_hosts entries', async () => {
     const file = knownHosts('kh_hashed', readFileSync(harness.knownHostsFile, 'utf8'));
     execFileSync('ssh-keygen', ['-q', '-H', '-f', file], { stdio: 'ignore' });
     expect(readFileSync(file, 'utf8')).toMatch(/^\|1\|/);
@@ -107,7 +107,7 @@ describe('host keys', () => {
 });
 
 describe('authentication', () => {
-  it.skipIf(skip)(named('says authentication failed for a key the server does not accept'), async () => {
+  needsSshd('says authentication failed for a key the server does not accept', async () => {
     const wrong = join(harness.dir, 'wrong_client_key');
     keygen(wrong, '-t', 'ed25519');
     const error = await firstCommand('alpha', { ansible_ssh_private_key_file: wrong });
@@ -115,7 +115,7 @@ describe('authentication', () => {
     expect(error!.message).toMatch(/ssh to alpha \(root@127\.0\.0\.40:\d+\): authentication failed: the server refused every method tried \(publickey \(.*wrong_client_key\)\)/);
   });
 
-  it.skipIf(skip)(named('uses PEM and OpenSSH keys with a passphrase, and never shows the passphrase'), async () => {
+  needsSshd('uses PEM and OpenSSH keys with a passphrase, and never shows the passphrase', async () => {
     const passphrase = 'correct horse battery staple';
     const pem = join(harness.dir, 'client_rsa_pem');
     execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-m', 'PEM', '-N', passphrase, '-f', pem], { stdio: 'ignore' });
@@ -136,7 +136,7 @@ describe('authentication', () => {
 });
 
 describe('unreachable servers', () => {
-  it.skipIf(skip)(named('says connection refused when nothing listens'), async () => {
+  needsSshd('says connection refused when nothing listens', async () => {
     const beta = harness.host('beta');
     await beta.stop();
     try {
@@ -148,7 +148,7 @@ describe('unreachable servers', () => {
     }
   });
 
-  it.skipIf(skip)(named('times out a server that accepts but never speaks SSH (ansible_timeout)'), async () => {
+  needsSshd('times out a server that accepts but never speaks SSH (ansible_timeout)', async () => {
     const sockets: Socket[] = [];
     const silent: Server = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.42', resolve));
@@ -174,7 +174,7 @@ describe('unreachable servers', () => {
     }
   });
 
-  it.skipIf(skip)(named('refuses a non-loopback address under the loopback guard before any packet'), async () => {
+  needsSshd('refuses a non-loopback address under the loopback guard before any packet', async () => {
     const error = await firstCommand('alpha', { ansible_host: '192.0.2.10' });
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error!.message).toMatch(/refusing to connect to address 192\.0\.2\.10: loopback-only mode/);

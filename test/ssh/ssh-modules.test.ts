@@ -5,18 +5,18 @@ import { join } from 'node:path';
 import { runPlaybook, type KbrunEvent } from '@kbrun/core';
 import { builtinModules } from '@kbrun/modules-builtin';
 import { sshConnectionFactory, sshModules, type SshConnectionFactory } from '@kbrun/ssh';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshdSupport, startSshdHarness, type SshdHarness } from '../helpers/sshd-harness.js';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { sshdMissing, startSshdHarness, type SshdHarness } from '../helpers/sshd-harness.js';
+import { requires } from '../helpers/prerequisite.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
-const skip = !sshdSupport.available;
-const named = (title: string) => (skip ? `${title} [skipped: ${sshdSupport.reason}]` : title);
+const needsSshd = requires(sshdMissing);
 
 let harness: SshdHarness;
 let project: TempProject;
 
 beforeAll(async () => {
-  if (skip) return;
+  if (sshdMissing) return;
   harness = await startSshdHarness({ count: 3, firstAddress: 50 });
   project = tempProject({
     'templates/app.conf.j2': '# managed by kbrun\nname={{ inventory_hostname }}\nport=80\n',
@@ -86,7 +86,7 @@ const UNREACHABLE = `- hosts: nodes
 `;
 
 describe('the module suite over SSH', () => {
-  it.skipIf(skip)(named('changes the targets, then changes nothing on a second run, and writes nothing in check mode'), async () => {
+  needsSshd('changes the targets, then changes nothing on a second run, and writes nothing in check mode', async () => {
     const workdir = join(harness.dir, 'suite');
     mkdirSync(workdir);
     project.write('hosts.yml', harness.inventory());
@@ -143,7 +143,7 @@ describe('the module suite over SSH', () => {
 });
 
 describe('a host that goes away', () => {
-  it.skipIf(skip)(named('is unreachable from the task where its sshd died; the others go on; exit code 4'), async () => {
+  needsSshd('is unreachable from the task where its sshd died; the others go on; exit code 4', async () => {
     project.write('hosts.yml', harness.inventory());
     const ssh = sshConnectionFactory({ agentSocket: null, homeDirectory: harness.dir });
     const events: KbrunEvent[] = [];
@@ -173,7 +173,7 @@ describe('a host that goes away', () => {
 });
 
 describe('wait_for_connection', () => {
-  it.skipIf(skip)(named('waits for a host whose sshd comes up during the wait, on the connection the engine keeps'), async () => {
+  needsSshd('waits for a host whose sshd comes up during the wait, on the connection the engine keeps', async () => {
     project.write('hosts.yml', harness.inventory(['ssh3']));
     project.write(
       'wait.yml',
@@ -209,7 +209,7 @@ describe('wait_for_connection', () => {
     }
   });
 
-  it.skipIf(skip)(named('fails after its timeout with the last connection error'), async () => {
+  needsSshd('fails after its timeout with the last connection error', async () => {
     project.write('hosts.yml', harness.inventory(['ssh3']));
     project.write('wait-fail.yml', `- hosts: nodes\n  gather_facts: false\n  tasks:\n    - name: wait\n      wait_for_connection: { timeout: 1, sleep: 0.2 }\n`);
     const ssh = sshConnectionFactory({ agentSocket: null, homeDirectory: harness.dir });

@@ -1,29 +1,25 @@
 // The official Python client (Debian python3-hcloud 1.18, run by /usr/bin/python3) runs unchanged against the simulator.
 
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { commandMissing, requires } from '../../../test/helpers/prerequisite.js';
 import { fleetSeed, startSim, type SimHarness } from './helpers/sim-client.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./conformance/hcloud_conformance.py', import.meta.url));
 
-/** Why the conformance test cannot run here, or undefined when it can. */
-function skipReason(): string | undefined {
-  try {
-    const version = execFileSync(PYTHON, ['-c', 'import hcloud.__version__ as v; print(v.VERSION)'], {
-      encoding: 'utf8',
-      cwd: '/',
-      env: { PATH: '/usr/bin:/bin' },
-    }).trim();
-    return version.startsWith('1.') ? undefined : `python3-hcloud ${version} is not the 1.x client this test targets`;
-  } catch {
-    return `${PYTHON} cannot import hcloud: install Debian's python3-hcloud (apt-get install python3-hcloud)`;
-  }
-}
-
-const reason = skipReason();
+// Debian's python3 by its path (a pyenv or venv python3 first on PATH lacks python3-hcloud), in a minimal environment.
+const PYTHON_SPAWN = { cwd: '/', env: { PATH: '/usr/bin:/bin' } };
+const needsPython = requires(commandMissing(PYTHON, ['--version'], 'apt-get install python3', PYTHON_SPAWN));
+const needsHcloud = requires(
+  commandMissing(
+    PYTHON,
+    ['-c', "import hcloud.__version__ as v; assert v.VERSION.startswith('1.'), 'python3-hcloud ' + v.VERSION + ' is not the 1.x client this test targets'"],
+    "install Debian's python3-hcloud 1.x (apt-get install python3-hcloud)",
+    PYTHON_SPAWN,
+  ),
+);
 
 let h: SimHarness | undefined;
 afterEach(async () => {
@@ -31,9 +27,7 @@ afterEach(async () => {
 });
 
 describe('python3-hcloud conformance', () => {
-  if (reason) console.warn(`skipping the python3-hcloud conformance test: ${reason}`);
-
-  it.skipIf(reason !== undefined)('runs list/paginate, rename, rebuild + wait, detach/delete and create/attach volumes unchanged', async () => {
+  needsHcloud('runs list/paginate, rename, rebuild + wait, detach/delete and create/attach volumes unchanged', async () => {
     const seed = fleetSeed(55);
     h = await startSim({ seed, timeScale: 0.002 });
     const token = 'conformance-token-0123456789';
@@ -71,7 +65,7 @@ describe('python3-hcloud conformance', () => {
     expect(h.sim.state().internal_errors).toBeUndefined();
   });
 
-  it.skipIf(!existsSync(PYTHON))('refuses any endpoint that is not loopback, before any connection', async () => {
+  needsPython('refuses any endpoint that is not loopback, before any connection', async () => {
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       execFile(
         PYTHON,
