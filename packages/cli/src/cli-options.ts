@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { KbrunError } from '@kbrun/core';
+import { KbrunError, type SchemaRoot } from '@kbrun/core';
 import { CONFIG_FLAG_OPTIONS, configFlagUsage, parseConfigFlags, type KbrunConfig } from './config/index.js';
 
 /** The command line, parsed and checked (settings flags are kept apart, to be merged with the config file and env). */
@@ -22,11 +22,16 @@ export interface CliOptions {
   configFile: string | undefined;
   /** `--sim` (start the Hetzner simulator in this process) or `--sim URL` (use one already running). */
   sim: { url: string | undefined } | undefined;
+  /** `kbrun schema [playbook|tasks]`: the kind of file the schema describes. */
+  schemaRoot: SchemaRoot;
 }
+
+/** The file kinds `kbrun schema` takes. */
+const SCHEMA_ROOTS: readonly SchemaRoot[] = ['playbook', 'tasks'];
 
 /** `kbrun --help`. */
 export const USAGE = `usage: kbrun [options] PLAYBOOK.yml [PLAYBOOK.yml …]
-       kbrun schema            print the JSON Schema of the playbook language
+       kbrun schema [tasks]    print the JSON Schema of the playbook language (of a task file with: tasks)
        kbrun config            print the effective settings and where each comes from
        kbrun vault encrypt|decrypt|view|edit|encrypt-string …   manage vault-encrypted files (kbrun vault --help)
        kbrun inventory generate | kbrun verify   the fleet's inventory and rebuild order from servers/servers_v3.tsv
@@ -92,6 +97,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   const command = values.help ? 'help' : values.version ? 'version' : first === 'schema' || first === 'config' ? first : 'run';
   const playbooks = command === 'run' ? positionals : [];
   if (command === 'run' && playbooks.length === 0) throw new KbrunError('E_CLI_OPTION', 'no playbook given', { hint: 'kbrun playbooks/examples/hello.yml' });
+  const schemaRoot = command === 'schema' ? parseSchemaRoot(positionals.slice(1)) : 'playbook';
   return {
     command,
     playbooks,
@@ -109,7 +115,16 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     configFlags: flags,
     configFile: explicitFile,
     sim,
+    schemaRoot,
   };
+}
+
+/** The kind after `kbrun schema`: none (a playbook), `playbook` or `tasks`. */
+function parseSchemaRoot(args: readonly string[]): SchemaRoot {
+  const [kind = 'playbook', ...extra] = args;
+  const root = SCHEMA_ROOTS.find((r) => r === kind);
+  if (root === undefined || extra.length > 0) throw new KbrunError('E_CLI_OPTION', `kbrun schema takes one of ${SCHEMA_ROOTS.join(', ')}; got ${args.join(' ')}`, { hint: 'kbrun schema > playbook.schema.json; kbrun schema tasks > tasks.schema.json' });
+  return root;
 }
 
 /** `--sim` takes an optional URL, which parseArgs can't express: it is read here, before the other options. */

@@ -76,7 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(renderConfig(config, { json: config.values.output === 'json' }));
         return EXIT.ok;
       case 'schema':
-        process.stdout.write(`${JSON.stringify(playbookJsonSchema(registry), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(playbookJsonSchema(registry, options.schemaRoot), null, 2)}\n`);
         return EXIT.ok;
       case 'run':
         return await run(options, config, registry);

@@ -42,7 +42,8 @@ describe('parseCliOptions', () => {
     ['config --config k.yml', { command: 'config', configFile: 'k.yml' }],
     ['-e x=1 -e @vars.yml --extra-vars {"y":2} a.yml', { extraVars: ['x=1', '@vars.yml', '{"y":2}'] }],
     ['-C -D -f 10 -l web:!db --syntax-check --output json a.yml b.yml', { check: true, diff: true, configFlags: { forks: 10, output: 'json' }, limit: 'web:!db', syntaxCheck: true, playbooks: ['a.yml', 'b.yml'] }],
-    ['schema', { command: 'schema', playbooks: [] }],
+    ['schema', { command: 'schema', playbooks: [], schemaRoot: 'playbook' }],
+    ['schema tasks', { command: 'schema', playbooks: [], schemaRoot: 'tasks' }],
     ['--help', { command: 'help' }],
     ['-h', { command: 'help' }],
     ['--version', { command: 'version' }],
@@ -50,7 +51,7 @@ describe('parseCliOptions', () => {
     expect(parse(args)).toMatchObject(expected);
   });
 
-  it.each(['', '--forks 0 a.yml', '--forks many a.yml', '-f 1.5 a.yml', '--output yaml a.yml', '--bogus a.yml', '-x a.yml', '--forks'])('rejects %j with E_CLI_OPTION', (args) => {
+  it.each(['', '--forks 0 a.yml', '--forks many a.yml', '-f 1.5 a.yml', '--output yaml a.yml', '--bogus a.yml', '-x a.yml', '--forks', 'schema roles', 'schema tasks more'])('rejects %j with E_CLI_OPTION', (args) => {
     expect(codeOf(() => parse(args))).toBe('E_CLI_OPTION');
   });
 

@@ -30,7 +30,7 @@ export { KEYWORDS, type KeywordSpec } from './language/keywords.js';
 export { loadPlaybook, type LoadOptions } from './language/load-playbook.js';
 export type { Block, Include, MetaTask, Play, Playbook, Task, TaskNode } from './language/model.js';
 export { TagFilter } from './exec/tag-filter.js';
-export { playbookJsonSchema } from './language/playbook-schema.js';
+export { playbookJsonSchema, type SchemaRoot } from './language/playbook-schema.js';
 export { ModuleRegistry } from './modules/module-registry.js';
 export { Templar, OMIT } from './template/templar.js';
 export { FILTERS } from './template/filters.js';

@@ -42,6 +42,9 @@ describe('playbookJsonSchema', () => {
     ['roles as names and mappings with parameters', [{ hosts: 'all', roles: ['common', { role: 'web', port: 80, when: 'x', tags: 'web' }, { name: 'db', vars: { a: 1 } }] }]],
     ['an import_playbook play', [{ import_playbook: 'other.yml' }]],
     ['an import_playbook play with name, vars, when and tags', [{ name: 'more', import_playbook: 'other.yml', vars: { a: 1 }, when: 'x', tags: ['t'] }]],
+    ['templates for a boolean, an integer and an enum argument', withTasks({ file: { path: '/tmp/x', state: '{{ wanted }}', force: '{{ force | bool }}', recurse: '{{x}}' } })],
+    ['templates for a number, a list and a mapping argument', withTasks({ uri: { url: 'http://x', timeout: '{{ t }}', status_code: '{{ codes }}', headers: '{{ h }}' } })],
+    ['a template inside a mapping argument', withTasks({ uri: { url: 'http://x', headers: { 'X-A': '{{ a }}' } } })],
   ])('accepts %s', (_, playbook) => {
     expect(validate(playbook), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
   });
@@ -62,8 +65,24 @@ describe('playbookJsonSchema', () => {
     ['a role mapping without role or name', [{ hosts: 'all', roles: [{ port: 80 }] }]],
     ['an import_playbook play with hosts', [{ import_playbook: 'other.yml', hosts: 'all' }]],
     ['an import_playbook play with tasks', [{ import_playbook: 'other.yml', tasks: [] }]],
+    ['a plain word for a boolean argument', withTasks({ file: { path: '/tmp/x', force: 'maybe' } })],
+    ['a value outside an enum argument', withTasks({ file: { path: '/tmp/x', state: 'gone' } })],
+    ['a template standing for a whole task', withTasks('{{ task }}')],
+    ['a template standing for module arguments with an unknown one', withTasks({ file: { path: '/tmp/x', bogus: '{{ x }}' } })],
   ])('rejects %s', (_, playbook) => {
     expect(validate(playbook)).toBe(false);
+  });
+
+  it('describes a task file as a list of tasks with root "tasks"', () => {
+    const validateTasks = new Ajv({ strict: false }).compile(playbookJsonSchema(registry, 'tasks'));
+    expect(validateTasks([{ name: 'hi', debug: { msg: 'hi' } }, { include_tasks: 'more.yml' }])).toBe(true);
+    expect(validateTasks([{ hosts: 'all', tasks: [] }])).toBe(false);
+  });
+
+  it('keeps the description of an argument that also takes a template', () => {
+    const args = (playbookJsonSchema(registry)['$defs'] as Record<string, { properties: Record<string, Record<string, unknown>> }>)['module_file']!.properties;
+    expect(args['force']).toMatchObject({ description: expect.any(String), default: false, anyOf: [{ type: 'boolean' }, { type: 'string', pattern: '\\{\\{' }] });
+    expect(args['path']).toEqual({ type: 'string', description: expect.any(String) });
   });
 });
 

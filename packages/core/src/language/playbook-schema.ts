@@ -1,18 +1,28 @@
 import type { ModuleRegistry } from '../modules/module-registry.js';
 import { KEYWORDS, type KeywordSpec } from './keywords.js';
 import type { MetaAction } from './model.js';
+import { acceptTemplatesInside } from './template-schema.js';
 
 /** Task keys that make a task something other than a module call; each gets its own schema alternative. */
 const SPECIAL_TASK_KEYS = new Set(['block', 'rescue', 'always', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'action', 'local_action']);
 /** Every `meta:` action; `satisfies` makes a missing or unknown one a compile error. */
 const META_ACTIONS = Object.keys({ flush_handlers: 1, end_play: 1, end_host: 1, end_batch: 1, clear_host_errors: 1, refresh_inventory: 1, noop: 1 } satisfies Record<MetaAction, 1>);
 const TASK_LIST = { $ref: '#/$defs/task' };
+/** What a file of each kind is a list of: a playbook of plays; a task file (`include_tasks`, a role's tasks/ or handlers/) of tasks. */
+const ROOTS = {
+  playbook: { title: 'kbrun playbook', items: { $ref: '#/$defs/play' } },
+  tasks: { title: 'kbrun task list', items: TASK_LIST },
+};
+
+/** The kinds of YAML file `kbrun schema` describes. */
+export type SchemaRoot = keyof typeof ROOTS;
 
 /**
- * The JSON Schema of the whole playbook language (plays, task keywords, every registered module's arguments),
- * for editors (yaml-language-server) to validate and complete playbooks.
+ * The JSON Schema of the whole playbook language (plays, task keywords, every registered module's arguments, where a
+ * template may stand for any typed argument), for editors (yaml-language-server) to validate and complete playbooks
+ * (`root: 'playbook'`) or task files (`root: 'tasks'`).
  */
-export function playbookJsonSchema(registry: ModuleRegistry): Record<string, unknown> {
+export function playbookJsonSchema(registry: ModuleRegistry, root: SchemaRoot = 'playbook'): Record<string, unknown> {
   const supported = (scope: 'play' | 'task') => KEYWORDS.filter((k) => k.status === 'supported' && k.scopes.includes(scope));
   const describe = (k: KeywordSpec) => ({ ...k.schema, description: k.description, ...(k.default !== undefined ? { default: k.default } : {}) });
   const keyword = (name: string) => describe(KEYWORDS.find((k) => k.name === name)!);
@@ -44,10 +54,10 @@ export function playbookJsonSchema(registry: ModuleRegistry): Record<string, unk
   const importPlaybook = ['import_playbook', 'name', 'vars', 'when', 'tags'];
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://kbrun.dev/schema/playbook.json',
-    title: 'kbrun playbook',
+    $id: `https://kbrun.dev/schema/${root}.json`,
+    title: ROOTS[root].title,
     type: 'array',
-    items: { $ref: '#/$defs/play' },
+    items: ROOTS[root].items,
     $defs: {
       play: {
         anyOf: [
@@ -67,7 +77,8 @@ export function playbookJsonSchema(registry: ModuleRegistry): Record<string, unk
           },
         ],
       },
-      ...Object.fromEntries(registry.all().map((m) => [`module_${m.name}`, { ...m.schema, description: m.description }])),
+      // Arguments are checked once rendered: any typed one may be a template (keywords list `string` where they are templated).
+      ...Object.fromEntries(registry.all().map((m) => [`module_${m.name}`, { ...acceptTemplatesInside(m.schema), description: m.description }])),
     },
   };
 }
