@@ -16,7 +16,7 @@ export interface VaultCommandIo {
 
 /** `kbrun vault --help`. */
 export const VAULT_USAGE = `usage: kbrun vault encrypt FILE… [--output FILE]   encrypt files in place (or into --output)
-       kbrun vault decrypt FILE… [--output FILE]   decrypt files in place (or into --output, - for stdout)
+       kbrun vault decrypt FILE… [--output FILE]   decrypt files in place (or into --output, - for stdout); mode 600
        kbrun vault view FILE…                      print the decrypted content
        kbrun vault edit FILE                       decrypt into a private temp file, run $EDITOR (default vi), re-encrypt
        kbrun vault encrypt-string NAME             read a value on stdin, print \`NAME: !vault |\` for a vars file
@@ -34,6 +34,8 @@ const EXIT = { ok: 0, error: 1, badUsage: 5 } as const;
 const SUBCOMMANDS = ['encrypt', 'decrypt', 'view', 'edit', 'encrypt-string'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Decrypted files are readable by their owner only, whatever the mode of the encrypted file or the output was.
+const PLAINTEXT_MODE = 0o600;
 
 interface VaultOptions {
   subcommand: Subcommand;
@@ -139,13 +141,13 @@ async function encryptFiles(options: VaultOptions, keyring: VaultKeyring): Promi
   for (const { file, data } of inputs) await writeResult(file, options.output, keyring.encrypt(data));
 }
 
-/** Decrypts every file, after checking that each is encrypted. */
+/** Decrypts every file, after checking that each is encrypted; plaintext is written with mode 0600. */
 async function decryptFiles(options: VaultOptions, keyring: VaultKeyring, io: VaultCommandIo): Promise<void> {
   const inputs = await Promise.all(options.operands.map(async (file) => ({ file, text: await readVaultFile(file) })));
   const plaintexts = inputs.map(({ file, text }) => ({ file, data: keyring.decrypt(text, file) }));
   for (const { file, data } of plaintexts) {
     if (options.output === '-') io.stdout(data.toString('utf8'));
-    else await writeResult(file, options.output, data);
+    else await writeAtomic(options.output ?? file, data, PLAINTEXT_MODE);
   }
 }
 

@@ -4,7 +4,9 @@ export { formatLocation, renderExcerpt, type SourceLocation } from './source/loc
 export { parseYaml, loadYamlFile, readVarsFile, locationOf, valueLocationOf } from './source/yaml-loader.js';
 export { ConnectionError, type Connection, type ExecOptions, type ExecResult, type PutOptions } from './connection/connection.js';
 export { LocalConnection } from './connection/local-connection.js';
-export { sudoArgv, withBecome, type BecomeOptions } from './connection/become.js';
+export { withBecome, type BecomeOptions } from './connection/become.js';
+export { sudoPlan, type SudoPlan } from './connection/sudo-plan.js';
+export { SudoDialog, type SudoDialogIo } from './connection/sudo-dialog.js';
 export {
   defineModule,
   type AnyModule,

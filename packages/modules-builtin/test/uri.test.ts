@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { enableLoopbackOnly } from '@kbrun/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uri } from '../src/index.js';
-import { runModule } from './helpers/target.js';
+import { makeContext, prepareArgs, runModule } from './helpers/target.js';
 
 interface Seen {
   method: string;
@@ -15,6 +15,10 @@ interface Seen {
 let server: Server;
 let base: string;
 const seen: Seen[] = [];
+// Another origin (address and port) that redirects from `base` lead to; it challenges every request for credentials.
+let elsewhere: Server;
+let elsewhereBase: string;
+const seenElsewhere: Seen[] = [];
 
 function handle(request: IncomingMessage, response: ServerResponse, body: string): void {
   seen.push({ method: request.method!, url: request.url!, headers: request.headers, body });
@@ -33,6 +37,10 @@ function handle(request: IncomingMessage, response: ServerResponse, body: string
       return send(302, '', { location: '/json' });
     case '/see-other':
       return send(303, '', { location: '/echo' });
+    case '/away':
+      return send(302, '', { location: `${elsewhereBase}/secret` });
+    case '/away-with-userinfo':
+      return send(302, '', { location: `${elsewhereBase.replace('//', '//eve:stolen-pw@')}/secret` });
     case '/private':
       if (request.headers.authorization !== `Basic ${Buffer.from('ada:pw').toString('base64')}`) {
         return send(401, 'who?', { 'www-authenticate': 'Basic realm="test"' });
@@ -52,11 +60,20 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  elsewhere = createServer((request, response) => {
+    seenElsewhere.push({ method: request.method!, url: request.url!, headers: request.headers, body: '' });
+    response.writeHead(401, { 'www-authenticate': 'Basic realm="elsewhere"', 'content-length': '4' });
+    response.end('who?');
+  });
+  await new Promise<void>((done) => elsewhere.listen(0, '127.0.0.2', done));
+  elsewhereBase = `http://127.0.0.2:${(elsewhere.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((done) => server.close(done));
+  for (const each of [server, elsewhere]) {
+    each.closeAllConnections();
+    await new Promise((done) => each.close(done));
+  }
 });
 
 describe('uri', () => {
@@ -125,6 +142,44 @@ describe('uri', () => {
     await runModule(uri, { url: `${base}/private`, url_username: 'ada', url_password: 'pw', force_basic_auth: true });
     expect(seen.length - before).toBe(3);
     expect((await runModule(uri, { url: `${base}/private`, url_username: 'ada', url_password: 'wrong' }))['status']).toBe(401);
+  });
+
+  it('never sends credentials to another origin a redirect leads to, not even after its 401', async () => {
+    const credentials = `Basic ${Buffer.from('ada:pw').toString('base64')}`;
+    const variants: Record<string, unknown>[] = [
+      { url: `${base}/away`, url_username: 'ada', url_password: 'pw' },
+      { url: `${base}/away`, url_username: 'ada', url_password: 'pw', force_basic_auth: true },
+      { url: `${base}/away`, headers: { Authorization: credentials, Cookie: 'sid=1' } },
+      { url: base.replace('//', '//ada:pw@') + '/away' },
+    ];
+    const sentToNamed: unknown[] = [];
+    for (const args of variants) {
+      const before = seenElsewhere.length;
+      const result = await runModule(uri, { ...args, status_code: 401 });
+      expect(result).toMatchObject({ status: 401, redirected: true, url: `${elsewhereBase}/secret` });
+      expect(seenElsewhere.length - before).toBe(1);
+      expect(seenElsewhere.at(-1)!.headers.authorization).toBeUndefined();
+      expect(seenElsewhere.at(-1)!.headers.cookie).toBeUndefined();
+      sentToNamed.push(seen.at(-1)!.headers.authorization);
+    }
+    // Forced or explicit credentials still go to the origin the task named.
+    expect(sentToNamed).toEqual([undefined, credentials, credentials, undefined]);
+  });
+
+  it('takes user:password@ out of the URL: used as credentials, never logged or returned', async () => {
+    const { ctx, logs } = makeContext();
+    const result = await uri.run(prepareArgs(uri, { url: base.replace('//', '//ada:pw@') + '/private', return_content: true }), ctx);
+    expect(result).toMatchObject({ status: 200, content: 'welcome', url: `${base}/private` });
+    expect(seen.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from('ada:pw').toString('base64')}`);
+
+    const away = makeContext();
+    const redirected = await uri.run(prepareArgs(uri, { url: base.replace('//', '//ada:pw@') + '/away-with-userinfo', status_code: 401 }), away.ctx);
+    expect(seenElsewhere.at(-1)!.headers.authorization).toBeUndefined();
+    const unparsable = await runModule(uri, { url: 'http://ada:pw@[::1' });
+    const shown = JSON.stringify([result, logs, redirected, away.logs, unparsable]);
+    expect(logs).toEqual([`GET ${base}/private`, `GET ${base}/private`]);
+    expect(shown).not.toMatch(/ada:pw|eve:stolen-pw|stolen-pw|:pw@/);
+    expect(unparsable).toMatchObject({ failed: true, status: -1 });
   });
 
   it('reports a refused connection as status -1', async () => {

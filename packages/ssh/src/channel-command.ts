@@ -1,6 +1,6 @@
-import { ConnectionError, type ExecOptions, type ExecResult } from '@kbrun/core';
+import { ConnectionError, SudoDialog, type ExecOptions, type ExecResult } from '@kbrun/core';
 import type { ClientChannel } from 'ssh2';
-import type { BecomePlan, RemoteCommand } from './remote-command.js';
+import type { RemoteCommand } from './remote-command.js';
 import { abortReason } from './semaphore.js';
 
 /** What a command run needs to know besides its channel. */
@@ -22,12 +22,11 @@ const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, ILL: 4, ABRT:
 
 /**
  * Runs one command on an open exec channel and collects its result: stdin written then closed, a timeout (rc 124)
- * or an abort kills it, and the connection dying under it is a ConnectionError. With a sudo password, the password
- * is written only when sudo prompts for it, and the command's own stdin only once the command has started.
+ * or an abort kills it, and the connection dying under it is a ConnectionError. With a sudo password, core's
+ * SudoDialog writes the password only when sudo prompts for it, and the command's own stdin once the command runs.
  */
 export function runOnChannel(channel: ClientChannel, run: ChannelRun): Promise<ExecResult> {
   const { options, command } = run;
-  const become = command.become;
   return new Promise<ExecResult>((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -36,16 +35,11 @@ export function runOnChannel(channel: ClientChannel, run: ChannelRun): Promise<E
     let timedOut = false;
     let aborted = false;
     let settled = false;
-    // sudo with a password: stdout is held until the start marker shows the command runs.
-    let waitingToStart = become?.started !== undefined;
-    let held = Buffer.alloc(0);
-    let prompts = 0;
-    let passwordRefused = false;
-
-    const sendStdin = () => {
-      if (options.stdin !== undefined) channel.end(options.stdin);
-      else channel.end();
-    };
+    const dialog = new SudoDialog(command.become, {
+      answer: (line) => channel.write(line),
+      start: () => (options.stdin !== undefined ? channel.end(options.stdin) : channel.end()),
+      giveUp: () => channel.end(),
+    });
     let fallback: NodeJS.Timeout | undefined;
     const kill = () => {
       sendSignal(channel, 'KILL');
@@ -66,32 +60,10 @@ export function runOnChannel(channel: ClientChannel, run: ChannelRun): Promise<E
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    channel.on('data', (chunk: Buffer) => {
-      if (!waitingToStart) {
-        out.push(chunk);
-        return;
-      }
-      held = Buffer.concat([held, chunk]);
-      const marker = Buffer.from(`${become!.started}\n`);
-      const at = held.indexOf(marker);
-      if (at < 0) return;
-      waitingToStart = false;
-      out.push(held.subarray(at + marker.length));
-      held = Buffer.alloc(0);
-      sendStdin();
-    });
+    channel.on('data', (chunk: Buffer) => out.push(dialog.stdout(chunk)));
     channel.stderr.on('data', (chunk: Buffer) => {
       err.push(chunk);
-      if (!waitingToStart || !become?.prompt) return;
-      const seen = countOf(Buffer.concat(err).toString('latin1'), become.prompt);
-      if (seen <= prompts) return;
-      prompts = seen;
-      if (prompts === 1) channel.write(`${become.password}\n`);
-      else {
-        // Asked again: the password was wrong. Sending nothing more makes sudo give up.
-        passwordRefused = true;
-        channel.end();
-      }
+      dialog.stderr(chunk);
     });
     // ssh2 repeats the exit status on 'close'; the 'exit' event itself may have fired before this code got the
     // channel (the whole reply can arrive in one packet, parsed before the promise that delivers the channel settles).
@@ -105,7 +77,7 @@ export function runOnChannel(channel: ClientChannel, run: ChannelRun): Promise<E
       // The connection's own close event comes first when the connection died; let it land before judging.
       setImmediate(finish);
     });
-    if (!waitingToStart) sendStdin();
+    dialog.begin();
 
     function finish(): void {
       if (settled) return;
@@ -114,10 +86,9 @@ export function runOnChannel(channel: ClientChannel, run: ChannelRun): Promise<E
       if (fallback) clearTimeout(fallback);
       options.signal?.removeEventListener('abort', onAbort);
       const stdout = Buffer.concat(out).toString('utf8');
-      let stderr = Buffer.concat(err).toString('utf8');
-      if (become?.prompt) stderr = stderr.split(become.prompt).join('');
+      const stderr = Buffer.concat(err).toString('utf8');
       if (timedOut) {
-        resolve({ rc: 124, stdout, stderr: `${stderr}command timed out after ${options.timeoutMs} ms\n` });
+        resolve({ rc: 124, stdout, stderr: `${dialog.clean(stderr)}command timed out after ${options.timeoutMs} ms\n` });
         return;
       }
       if (aborted) {
@@ -129,18 +100,10 @@ export function runOnChannel(channel: ClientChannel, run: ChannelRun): Promise<E
           reject(new ConnectionError(`ssh to ${run.label}: the connection was lost while a command was running`));
           return;
         }
-        resolve({ rc: 255, stdout, stderr: `${stderr}the server closed the channel without an exit status\n` });
+        resolve({ rc: 255, stdout, stderr: `${dialog.clean(stderr)}the server closed the channel without an exit status\n` });
         return;
       }
-      const rc = code ?? 128 + (SIGNALS[signalName!] ?? 0);
-      if (become && (waitingToStart || (become.password === undefined && rc !== 0))) {
-        const failure = becomeFailure(become, stderr, passwordRefused, waitingToStart);
-        if (failure !== undefined) {
-          resolve({ rc: rc === 0 ? 1 : rc, stdout: '', stderr: failure });
-          return;
-        }
-      }
-      resolve({ rc, stdout, stderr });
+      resolve(dialog.result(code ?? 128 + (SIGNALS[signalName!] ?? 0), stdout, stderr));
     }
   });
 }
@@ -159,31 +122,4 @@ function sendSignal(channel: ClientChannel, name: string): void {
   } catch {
     // no signal: closing the channel is all that is left
   }
-}
-
-/** A clear message when sudo itself refused (wrong or missing password, not allowed); undefined when the command ran. */
-function becomeFailure(become: BecomePlan, stderr: string, passwordRefused: boolean, neverStarted: boolean): string | undefined {
-  const said = stderr
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && line !== 'Sorry, try again.');
-  // Without a password the command's own stderr is mixed in: only sudo's own first-line refusals count.
-  const sudoLine = become.password === undefined ? (/^sudo: (.*is not in the sudoers file|.*is not allowed to|unknown user|.*must be owned by)/.test(said[0] ?? '') ? said[0] : undefined) : said.find((line) => line.startsWith('sudo:'));
-  if (passwordRefused || (neverStarted && /incorrect password|Sorry, try again/.test(stderr))) {
-    return `become (sudo) failed: incorrect sudo password: check ansible_become_password\n`;
-  }
-  if (/^sudo: (a password is required|no password was provided|a terminal is required)/m.test(stderr)) {
-    return become.password === undefined
-      ? `become (sudo) failed: sudo needs a password to run commands as ${become.user}: set ansible_become_password\n`
-      : `become (sudo) failed: sudo did not accept the password: check ansible_become_password\n`;
-  }
-  if (sudoLine !== undefined) return `become (sudo) failed: ${sudoLine}\n`;
-  if (neverStarted) return `become (sudo) failed: the command did not start${said.length > 0 ? `: ${said.join(' / ')}` : ''}\n`;
-  return undefined;
-}
-
-function countOf(text: string, needle: string): number {
-  let count = 0;
-  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) count++;
-  return count;
 }

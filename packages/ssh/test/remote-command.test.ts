@@ -16,7 +16,7 @@ describe('remote command lines', () => {
     expect(remoteCommand(['id'], { cwd: '/root', become: { method: 'sudo', user: 'root' } }).line).toBe(`sudo -H -n -u root -- /bin/sh -c 'cd /root && id'`);
     const withPassword = remoteCommand(['id'], { become: { method: 'sudo', user: 'app', password: 'hunter22' } });
     expect(withPassword.line).not.toContain('hunter22');
-    expect(withPassword.line).toMatch(/^sudo -H -S -p '\[kbrun-sudo-password-[0-9a-f]{16}\]' -u app -- \/bin\/sh -c 'echo KBRUN-BECOME-STARTED-[0-9a-f]{16}; id'$/);
+    expect(withPassword.line).toMatch(/^sudo -H -S -p '\[kbrun-sudo-password-[0-9a-f]{16}\]' -u app -- \/bin\/sh -c 'echo KBRUN-BECOME-STARTED-[0-9a-f]{16}; exec "\$@"' sh \/bin\/sh -c id$/);
     expect(withPassword.become).toMatchObject({ user: 'app', password: 'hunter22' });
   });
 });

@@ -45,7 +45,7 @@ function file(name: string, content: string, mode = 0o640): string {
 const SECRETS = 'db_password: hunter2-long\napi_token: abcdef123456\n';
 
 describe('kbrun vault encrypt / view / decrypt', () => {
-  it('round-trips a file in place, keeping its mode', async () => {
+  it('round-trips a file in place: encrypt keeps its mode, decrypt makes the clear text 0600', async () => {
     const path = file('secrets.yml', SECRETS);
     expect(await vault(['encrypt', path])).toEqual({ code: 0, stdout: '', stderr: '' });
     const encrypted = readFileSync(path, 'utf8');
@@ -57,7 +57,21 @@ describe('kbrun vault encrypt / view / decrypt', () => {
 
     expect((await vault(['decrypt', path])).code).toBe(0);
     expect(readFileSync(path, 'utf8')).toBe(SECRETS);
-    expect(statSync(path).mode & 0o777).toBe(0o640);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('decrypts a 0644 vault file, in place or into an existing 0644 --output, as 0600', async () => {
+    const path = file('open.yml', encryptVault(SECRETS, PASSWORD), 0o644);
+    expect((await vault(['decrypt', path])).code).toBe(0);
+    expect(readFileSync(path, 'utf8')).toBe(SECRETS);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+
+    const input = file('open-again.yml', encryptVault(SECRETS, PASSWORD), 0o644);
+    const out = file('existing-output.yml', 'old\n', 0o644);
+    expect((await vault(['decrypt', input, '--output', out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(SECRETS);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(statSync(input).mode & 0o777).toBe(0o644);
   });
 
   it('writes to --output, leaving the input alone; decrypt --output - prints', async () => {

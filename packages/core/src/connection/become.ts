@@ -21,17 +21,20 @@ export function becomeOf(keyword: (name: string) => unknown, vars: Readonly<Reco
 
 /**
  * Writes stdin to $1 as the become user, the way `put` does as the login user: parent directories created, a
- * temporary file beside the target (noclobber: never through a planted link), mode $2 or else the replaced file's
- * mode, then a rename over the target.
+ * temporary file beside the target (noclobber: never through a planted link) created with the final mode — $2, else
+ * the replaced file's, else the umask's default — through a umask that allows no more, then given exactly that mode
+ * and renamed over the target. Its bytes are never readable with wider permissions than the target's.
  */
 const PUT_SCRIPT = [
   'set -eC',
   'd=$(dirname -- "$1")',
   'mkdir -p -- "$d"',
   't="$d/.$(basename -- "$1").kbrun-$$"',
+  'if [ -n "$2" ]; then m=$2; elif [ -e "$1" ]; then m=$(stat -L -c %a -- "$1"); else m=$(printf %o $((0666 & ~0$(umask)))); fi',
   `trap 'rm -f -- "$t"' EXIT`,
+  'umask "$(printf %o $((0777 & ~0$m)))"',
   'cat > "$t"',
-  'if [ -n "$2" ]; then chmod -- "$2" "$t"; elif [ -e "$1" ]; then chmod --reference="$1" -- "$t"; fi',
+  'chmod -- "$m" "$t"',
   'mv -f -- "$t" "$1"',
   'trap - EXIT',
 ].join('\n');
@@ -61,10 +64,4 @@ export function withBecome(connection: Connection, become: BecomeOptions | undef
     },
     close: () => connection.close(),
   };
-}
-
-/** The argument vector that runs `argv` through sudo as `become.user` (`-S` reads the password from stdin when there is one). */
-export function sudoArgv(argv: readonly string[], become: BecomeOptions): string[] {
-  const auth = become.password === undefined ? ['-n'] : ['-S', '-p', ''];
-  return ['sudo', '-H', ...auth, '-u', become.user, '--', ...argv];
 }

@@ -1,21 +1,19 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { sudoArgv } from './become.js';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from './connection.js';
+import { SudoDialog } from './sudo-dialog.js';
+import { sudoPlan } from './sudo-plan.js';
 
 /** Runs commands and file operations on the controller itself (`ansible_connection: local`). */
 export class LocalConnection implements Connection {
   readonly kind = 'local';
 
   exec(command: string | readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    let argv: readonly string[] = typeof command === 'string' ? ['/bin/sh', '-c', command] : command;
-    let stdin = options.stdin;
-    if (options.become) {
-      argv = sudoArgv(argv, options.become);
-      if (options.become.password !== undefined) stdin = Buffer.concat([Buffer.from(`${options.become.password}\n`), Buffer.from(stdin ?? '')]);
-    }
+    const own: readonly string[] = typeof command === 'string' ? ['/bin/sh', '-c', command] : command;
+    const plan = options.become ? sudoPlan(own, options.become) : undefined;
+    const argv = plan?.argv ?? own;
     const [file, args] = [argv[0]!, argv.slice(1)];
     return new Promise<ExecResult>((resolve, reject) => {
       const child = spawn(file, args, {
@@ -26,6 +24,12 @@ export class LocalConnection implements Connection {
       });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
+      // With a sudo password, the password goes only when sudo prompts, and the command's stdin once it runs.
+      const dialog = new SudoDialog(plan, {
+        answer: (line) => child.stdin.write(line),
+        start: () => (options.stdin !== undefined ? child.stdin.end(options.stdin) : child.stdin.end()),
+        giveUp: () => child.stdin.end(),
+      });
       let timedOut = false;
       const timer =
         options.timeoutMs === undefined
@@ -34,8 +38,11 @@ export class LocalConnection implements Connection {
               timedOut = true;
               child.kill('SIGKILL');
             }, options.timeoutMs);
-      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      child.stdout.on('data', (chunk: Buffer) => out.push(dialog.stdout(chunk)));
+      child.stderr.on('data', (chunk: Buffer) => {
+        err.push(chunk);
+        dialog.stderr(chunk);
+      });
       child.stdin.on('error', () => undefined);
       child.on('error', (error: NodeJS.ErrnoException) => {
         if (timer) clearTimeout(timer);
@@ -45,26 +52,37 @@ export class LocalConnection implements Connection {
       });
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
+        const stdout = Buffer.concat(out).toString('utf8');
         const stderr = Buffer.concat(err).toString('utf8');
-        resolve({
-          rc: timedOut ? 124 : (code ?? 128 + (signal ? signalNumber(signal) : 0)),
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: timedOut ? `${stderr}command timed out after ${options.timeoutMs} ms\n` : stderr,
-        });
+        if (timedOut) resolve({ rc: 124, stdout, stderr: `${dialog.clean(stderr)}command timed out after ${options.timeoutMs} ms\n` });
+        else resolve(dialog.result(code ?? 128 + (signal ? signalNumber(signal) : 0), stdout, stderr));
       });
-      if (stdin !== undefined) child.stdin.end(stdin);
-      else child.stdin.end();
+      dialog.begin();
     });
   }
 
+  /**
+   * Writes a temporary file beside `path` and renames it over. The temporary file is created with the final mode
+   * (`mode`, else the replaced file's, else the umask's default), never wider, before any byte is written; then it
+   * gets exactly that mode (bits the umask removed, setuid/setgid/sticky).
+   */
   async put(path: string, data: string | Buffer, options: PutOptions = {}): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
     const temporary = join(dirname(path), `.${basename(path)}.kbrun-${randomBytes(6).toString('hex')}`);
-    // Without an explicit mode, a replaced file keeps the mode it had.
     const mode = options.mode ?? (await stat(path).then((s) => s.mode & 0o7777, () => undefined));
-    await writeFile(temporary, data);
-    if (mode !== undefined) await chmod(temporary, mode);
-    await rename(temporary, path);
+    const handle = await open(temporary, 'wx', mode === undefined ? 0o666 : mode & 0o777);
+    try {
+      try {
+        await handle.writeFile(data);
+        if (mode !== undefined) await handle.chmod(mode);
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
   }
 
   async get(path: string): Promise<Buffer | null> {

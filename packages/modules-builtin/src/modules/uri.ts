@@ -3,6 +3,7 @@ import { defineModule, type ModuleResult } from '@kbrun/core';
 import { request } from 'undici';
 import { httpDispatcher } from '../lib/http-dispatcher.js';
 import { pythonRepr } from '../lib/python-repr.js';
+import { credentialsOf, hideCredentialsIn, withoutCredentials } from '../lib/url-credentials.js';
 
 /** Arguments of `uri`. */
 export interface UriArgs {
@@ -23,6 +24,8 @@ export interface UriArgs {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20;
+// Headers that carry credentials: sent only to the origin the task named, never to one a redirect leads to.
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
 
 /** `uri`: makes an HTTP(S) request from the controller, like ansible.builtin.uri (every connection goes through the loopback guard). */
 export const uri = defineModule<UriArgs>({
@@ -33,7 +36,7 @@ export const uri = defineModule<UriArgs>({
   schema: {
     type: 'object',
     properties: {
-      url: { type: 'string', description: 'The URL (http or https).' },
+      url: { type: 'string', description: 'The URL (http or https); `user:password@` in it is used as url_username/url_password.' },
       method: { type: 'string', default: 'GET', description: 'The HTTP method.' },
       body: { description: 'The request body: text, or a mapping/list encoded as body_format says.' },
       body_format: { type: 'string', enum: ['raw', 'json', 'form-urlencoded'], default: 'raw', description: 'How a non-text body is encoded (also sets Content-Type).' },
@@ -51,7 +54,10 @@ export const uri = defineModule<UriArgs>({
         default: 'safe',
         description: 'none: never; safe: only for GET and HEAD; all: always (a 303, or a 301/302 after POST, continues with GET).',
       },
-      url_username: { type: 'string', description: 'User for HTTP basic authentication (sent after a 401 challenge, or at once with force_basic_auth).' },
+      url_username: {
+        type: 'string',
+        description: "User for HTTP basic authentication (sent after a 401 challenge, or at once with force_basic_auth), only ever to the URL's own origin, never to one it redirects to.",
+      },
       url_password: { type: 'string', description: 'Password for HTTP basic authentication.' },
       force_basic_auth: { type: 'boolean', default: false, description: 'Send basic authentication with the first request.' },
       validate_certs: { type: 'boolean', default: true, description: 'Accepted for compatibility; certificates are always verified.' },
@@ -72,24 +78,32 @@ export const uri = defineModule<UriArgs>({
       redirected: false,
       msg: `Status code was -1 and not ${pythonRepr(expected)}: Request failed: ${reason}`,
     });
-    let url: URL;
+    let named: URL;
     try {
-      url = new URL(args.url);
+      named = new URL(args.url);
     } catch {
-      return requestFailed(`<urlopen error unknown url type: ${args.url}>`, args.url);
+      return requestFailed(`<urlopen error unknown url type: ${hideCredentialsIn(args.url)}>`, hideCredentialsIn(args.url));
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return requestFailed(`<urlopen error unknown url type: ${url.protocol.slice(0, -1)}>`, args.url);
+    let url = withoutCredentials(named);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return requestFailed(`<urlopen error unknown url type: ${url.protocol.slice(0, -1)}>`, url.href);
 
     let method = (args.method ?? 'GET').toUpperCase();
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(args.headers ?? {})) headers[name.toLowerCase()] = String(value);
     let body = encodeBody(args.body, args.body_format ?? 'raw', headers);
-    const basicAuth = args.url_username === undefined ? undefined : `Basic ${Buffer.from(`${args.url_username}:${args.url_password ?? ''}`).toString('base64')}`;
-    let authSent = false;
-    if (basicAuth && args.force_basic_auth) {
-      headers['authorization'] = basicAuth;
-      authSent = true;
-    }
+    const fromUrl = credentialsOf(named);
+    const username = args.url_username ?? fromUrl?.username;
+    const password = args.url_username === undefined ? fromUrl?.password : args.url_password;
+    const basicAuth = username === undefined ? undefined : `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}`;
+    // Basic credentials go to the named origin only: at once with force_basic_auth, otherwise after its 401.
+    const origin = url.origin;
+    let challenged = false;
+    const headersFor = (target: URL): Record<string, string> => {
+      const sent = { ...headers };
+      if (target.origin !== origin) for (const name of CREDENTIAL_HEADERS) delete sent[name];
+      else if (basicAuth && (args.force_basic_auth || challenged)) sent['authorization'] = basicAuth;
+      return sent;
+    };
     const follow = args.follow_redirects ?? 'safe';
     const timeoutMs = (args.timeout ?? 30) * 1000;
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
@@ -100,7 +114,7 @@ export const uri = defineModule<UriArgs>({
       let data: Buffer;
       try {
         ctx.log(`${method} ${url.href}`);
-        response = await request(url, { method: method as 'GET', headers, body, dispatcher: httpDispatcher(), signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+        response = await request(url, { method: method as 'GET', headers: headersFor(url), body, dispatcher: httpDispatcher(), signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
         data = Buffer.from(await response.body.arrayBuffer());
       } catch (error) {
         if (ctx.signal.aborted) throw error;
@@ -108,22 +122,19 @@ export const uri = defineModule<UriArgs>({
         return requestFailed(reason, url.href);
       }
       const status = response.statusCode;
-      if (status === 401 && basicAuth && !authSent) {
-        headers['authorization'] = basicAuth;
-        authSent = true;
+      if (status === 401 && basicAuth && url.origin === origin && !challenged && !args.force_basic_auth) {
+        challenged = true;
         continue;
       }
       const location = firstHeader(response.headers['location']);
       if (REDIRECTS.has(status) && location && hop < MAX_REDIRECTS && mayFollow(follow, method)) {
-        const next = new URL(location, url);
+        const next = withoutCredentials(new URL(location, url));
         if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
           if (method !== 'HEAD') method = 'GET';
           body = undefined;
           delete headers['content-type'];
           delete headers['content-length'];
         }
-        // Credentials are for the origin they were given for.
-        if (next.origin !== url.origin) delete headers['authorization'];
         url = next;
         redirected = true;
         continue;
@@ -179,7 +190,7 @@ function buildResult(responseHeaders: Record<string, string | string[] | undefin
     if (value === undefined) continue;
     result[name.toLowerCase().replace(/-/g, '_')] = Array.isArray(value) ? value.join(', ') : value;
   }
-  if (typeof result['location'] === 'string') result['location'] = new URL(result['location'], url).href;
+  if (typeof result['location'] === 'string') result['location'] = withoutCredentials(new URL(result['location'], url)).href;
   const cookies: Record<string, string> = {};
   const setCookie = responseHeaders['set-cookie'];
   for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
