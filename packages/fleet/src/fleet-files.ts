@@ -3,10 +3,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { KbrunError, KbrunErrors } from '@kbrun/core';
+import { parseServersTsv } from '@kbrun/fleet-data';
 import { readExistingVolumes, type ExistingVolume } from './existing-volumes.js';
 import { generateInventory } from './generate-inventory.js';
 import { generateRebuildOrder } from './rebuild-order.js';
-import { parseServersTsv } from './servers-tsv.js';
 import { verifyFleet, type FleetReport } from './verify-fleet.js';
 import { generateVolumePlan } from './volume-plan.js';
 

@@ -1,8 +1,8 @@
 // inventory/hosts.yml from the TSV rows: Ansible's YAML inventory, byte-for-byte deterministic.
 
 import { stringify } from 'yaml';
-import { BASTION_GROUP, BASTION_ROLE, FLEET_SSH_KEY, familyOfRole, mountpointOf, volumeNameOf } from './role-families.js';
-import type { ServerRow } from './servers-tsv.js';
+import { BASTION_GROUP, BASTION_ROLE, familyOfRole, mountpointOf, volumeNameOf, type ServerRow } from '@kbrun/fleet-data';
+import { FLEET_SSH_KEY } from './runbook.js';
 
 /** Options of `generateInventory`. */
 export interface GenerateInventoryOptions {

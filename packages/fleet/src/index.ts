@@ -1,34 +1,6 @@
-// @kbrun/fleet: the KeyBuzz v3 fleet — servers_v3.tsv, the inventory, the rebuild order, the volume plan and their checks.
+// @kbrun/fleet: the KeyBuzz v3 fleet — from servers_v3.tsv (parsed by @kbrun/fleet-data) to the inventory, the rebuild order, the volume plan and their checks.
 
-export {
-  BASTION_GROUP,
-  BASTION_HOSTNAMES,
-  BASTION_ROLE,
-  FLEET_EXPECTATIONS,
-  FLEET_SSH_KEY,
-  KNOWN_ROLES_V3,
-  REBUILD_BATCH_SIZE,
-  REBUILD_IMAGE,
-  ROLE_FAMILIES,
-  familyOfRole,
-  mountpointOf,
-  volumeNameOf,
-  type RoleFamily,
-} from './role-families.js';
-export { isPrivateIpv4, parseIpv4 } from './ipv4.js';
-export {
-  KNOWN_ENVS,
-  REQUIRED_COLUMNS,
-  SERVERS_TSV_COLUMNS,
-  bastionRows,
-  checkServersTsv,
-  formatTsvError,
-  parseServersTsv,
-  rebuildableRows,
-  type ServerRow,
-  type ServersTsvColumn,
-  type ServersTsvResult,
-} from './servers-tsv.js';
+export { FLEET_EXPECTATIONS, FLEET_SSH_KEY, REBUILD_BATCH_SIZE, REBUILD_IMAGE } from './runbook.js';
 export { serverRenames, type ServerRename } from './server-renames.js';
 export { generateInventory, inventoryGroupOf, type GenerateInventoryOptions } from './generate-inventory.js';
 export { REBUILD_ORDERING, generateRebuildOrder, type RebuildBatch, type RebuildOrder, type RebuildOrderOptions, type RebuildServer, type VolumeSpec } from './rebuild-order.js';

@@ -1,7 +1,7 @@
 // servers/rebuild_order_v3.json from the TSV rows: the 47 rebuildable servers in batches, bastions excluded.
 
-import { REBUILD_BATCH_SIZE, REBUILD_IMAGE, ROLE_FAMILIES, familyOfRole, mountpointOf, volumeNameOf } from './role-families.js';
-import { bastionRows, rebuildableRows, type ServerRow } from './servers-tsv.js';
+import { bastionRows, familyOfRole, mountpointOf, rebuildableRows, ROLE_FAMILIES, volumeNameOf, type ServerRow } from '@kbrun/fleet-data';
+import { REBUILD_BATCH_SIZE, REBUILD_IMAGE } from './runbook.js';
 
 /** A server's data volume. */
 export interface VolumeSpec {

@@ -1,6 +1,6 @@
 // Former cloud names of servers, as the TSV's NOTES record them (`renamed from db-master-01`).
 
-import type { ServerRow } from './servers-tsv.js';
+import type { ServerRow } from '@kbrun/fleet-data';
 
 /** One server to rename in the cloud: its former name and its v3 HOSTNAME. */
 export interface ServerRename {

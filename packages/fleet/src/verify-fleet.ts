@@ -1,10 +1,22 @@
 // The runbook's step 5 (inventory vs rebuild order coherence) plus TSV sanity, as a list of checks.
 
 import { parse } from 'yaml';
+import {
+  BASTION_GROUP,
+  BASTION_HOSTNAMES,
+  bastionRows,
+  checkServersTsv,
+  familyOfRole,
+  formatTsvError,
+  mountpointOf,
+  rebuildableRows,
+  ROLE_FAMILIES,
+  volumeNameOf,
+  type ServerRow,
+} from '@kbrun/fleet-data';
 import { generateInventory } from './generate-inventory.js';
 import { generateRebuildOrder, type RebuildOrder } from './rebuild-order.js';
-import { BASTION_GROUP, BASTION_HOSTNAMES, FLEET_EXPECTATIONS, FLEET_SSH_KEY, ROLE_FAMILIES, familyOfRole, mountpointOf, volumeNameOf } from './role-families.js';
-import { bastionRows, checkServersTsv, formatTsvError, rebuildableRows, type ServerRow } from './servers-tsv.js';
+import { FLEET_EXPECTATIONS, FLEET_SSH_KEY } from './runbook.js';
 import { generateVolumePlan } from './volume-plan.js';
 
 /** One verification and its outcome. */

@@ -1,7 +1,7 @@
 // The diff between existing volumes and the plan (seed 001's Option A: destroy and recreate all).
 
+import { BASTION_HOSTNAMES } from '@kbrun/fleet-data';
 import type { ExistingVolume } from './existing-volumes.js';
-import { BASTION_HOSTNAMES } from './role-families.js';
 import type { VolumePlan } from './volume-plan.js';
 
 /** An existing volume to delete, and why. */

@@ -1,7 +1,6 @@
 // servers/volume_plan_v3.json from the TSV rows: one data volume per rebuildable server (seed 001, PH3-01).
 
-import { ROLE_FAMILIES, familyOfRole, mountpointOf, volumeNameOf } from './role-families.js';
-import { rebuildableRows, type ServerRow } from './servers-tsv.js';
+import { familyOfRole, mountpointOf, rebuildableRows, ROLE_FAMILIES, volumeNameOf, type ServerRow } from '@kbrun/fleet-data';
 
 /** One planned volume. */
 export interface PlannedVolume {

@@ -1,7 +1,8 @@
 // The PH3-01 Markdown report of the volume plan, the existing volumes and their diff (seed 001's structure).
 
 import type { ExistingVolume } from './existing-volumes.js';
-import { FLEET_EXPECTATIONS, ROLE_FAMILIES } from './role-families.js';
+import { ROLE_FAMILIES } from '@kbrun/fleet-data';
+import { FLEET_EXPECTATIONS } from './runbook.js';
 import type { VolumeDiff } from './volume-diff.js';
 import type { VolumePlan } from './volume-plan.js';
 

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { loadInventory } from '@kbrun/core';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASTION_GROUP, FLEET_SSH_KEY, generateInventory, parseServersTsv, ROLE_FAMILIES } from '../src/index.js';
-import { committed, TSV } from './helpers.js';
+import { BASTION_GROUP, parseServersTsv, ROLE_FAMILIES } from '@kbrun/fleet-data';
+import { committed, TSV } from '../../fleet-data/test/helpers.js';
+import { FLEET_SSH_KEY, generateInventory } from '../src/index.js';
 
 const rows = parseServersTsv(TSV);
 let dir: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BASTION_HOSTNAMES, generateRebuildOrder, jsonText, parseServersTsv } from '../src/index.js';
-import { committed, TSV } from './helpers.js';
+import { BASTION_HOSTNAMES, parseServersTsv } from '@kbrun/fleet-data';
+import { committed, TSV } from '../../fleet-data/test/helpers.js';
+import { generateRebuildOrder, jsonText } from '../src/index.js';
 
 const rows = parseServersTsv(TSV);
 const order = generateRebuildOrder(rows);

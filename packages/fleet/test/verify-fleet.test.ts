@@ -2,6 +2,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isKbrunError, KbrunErrors } from '@kbrun/core';
+import { parseServersTsv } from '@kbrun/fleet-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FLEET_PATHS,
@@ -9,7 +10,6 @@ import {
   generateFleetFiles,
   generateRebuildOrder,
   jsonText,
-  parseServersTsv,
   renderFleetFiles,
   renderFleetReport,
   verifyFleet,
@@ -17,7 +17,7 @@ import {
   type FleetReport,
   type RebuildOrder,
 } from '../src/index.js';
-import { committed, lineOf, ROOT, TSV, withCell } from './helpers.js';
+import { committed, lineOf, ROOT, TSV, withCell } from '../../fleet-data/test/helpers.js';
 
 const inventory = committed('inventory/hosts.yml');
 const rebuildOrder = committed('servers/rebuild_order_v3.json');

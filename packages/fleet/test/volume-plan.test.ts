@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diffVolumes, generateVolumePlan, jsonText, parseServersTsv, readExistingVolumes, ROLE_FAMILIES, volumeReportMarkdown, type ExistingVolume } from '../src/index.js';
-import { committed, TSV } from './helpers.js';
+import { parseServersTsv, ROLE_FAMILIES } from '@kbrun/fleet-data';
+import { committed, TSV } from '../../fleet-data/test/helpers.js';
+import { diffVolumes, generateVolumePlan, jsonText, readExistingVolumes, volumeReportMarkdown, type ExistingVolume } from '../src/index.js';
 
 const rows = parseServersTsv(TSV);
 const plan = generateVolumePlan(rows);

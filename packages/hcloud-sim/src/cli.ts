@@ -37,10 +37,10 @@ export interface ServeSimulatorOptions {
 /** The fleet TSV looked for when no seed file is given. */
 export const DEFAULT_FLEET_TSV = path.join('servers', 'servers_v3.tsv');
 
-/** Read one seed file by its shape: TSV, volumes JSON or a full seed JSON. */
+/** Read one seed file by its shape: TSV (the fleet's strict rules, errors at `file:line`), volumes JSON or a full seed JSON. */
 export function loadSeedFile(file: string): SimSeed {
   const text = readFileSync(file, 'utf8');
-  if (file.endsWith('.tsv')) return seedFromServersTsv(text);
+  if (file.endsWith('.tsv')) return seedFromServersTsv(text, { file });
   let data: unknown;
   try {
     data = JSON.parse(text);

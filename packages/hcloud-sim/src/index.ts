@@ -7,10 +7,8 @@ export {
   seedFromVolumesJson,
   mergeSeeds,
   labelValueOf,
-  FLEET_TSV_COLUMNS,
   DEFAULT_LABEL_COLUMNS,
   type ServersTsvOptions,
-  type FleetTsvColumn,
 } from './seed.js';
 export { SSH_BANNER } from './ssh-ports.js';
 export { sshAddressMap } from './address-map.js';

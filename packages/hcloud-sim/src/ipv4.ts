@@ -1,12 +1,11 @@
 // IPv4 helpers for networks, subnets and address pools.
 
-/** An IPv4 address as a 32-bit unsigned number, or undefined when `text` is not a dotted quad. */
+import { parseIpv4 as ipv4Octets } from '@kbrun/fleet-data';
+
+/** An IPv4 address as a 32-bit unsigned number, or undefined when `text` is not a strict dotted quad (@kbrun/fleet-data's syntax). */
 export function parseIpv4(text: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return undefined;
-  return (((parts[0] ?? 0) << 24) >>> 0) + ((parts[1] ?? 0) << 16) + ((parts[2] ?? 0) << 8) + (parts[3] ?? 0);
+  const o = ipv4Octets(text);
+  return o === undefined ? undefined : ((o[0] << 24) >>> 0) + (o[1] << 16) + (o[2] << 8) + o[3];
 }
 
 /** Dotted quad of a 32-bit number. */

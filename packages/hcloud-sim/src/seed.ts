@@ -1,5 +1,6 @@
 // Seeds: the fleet TSV and volumes JSON loaders, and putting a seed into a simulator's store.
 
+import { parseServersTsv, SERVERS_TSV_FIELDS, type ServersTsvColumn } from '@kbrun/fleet-data';
 import { datacenterOf, findByIdOrName, IMAGES, LOCATIONS, SERVER_TYPES } from './catalog.js';
 import type { SimCore } from './core.js';
 import { ApiError, SimConfigError } from './errors.js';
@@ -14,29 +15,8 @@ import type { NetworkRecord, ServerRecord } from './store.js';
 import type { SeedServer, SeedVolume, SimSeed } from './types.js';
 import { resourceName, serverName, validLabelKey, validLabelValue } from './validate.js';
 
-/** The 14 columns of `servers/servers_v3.tsv`, in order. */
-export const FLEET_TSV_COLUMNS = [
-  'ENV',
-  'IP_PUBLIQUE',
-  'HOSTNAME',
-  'IP_PRIVEE',
-  'FQDN',
-  'USER_SSH',
-  'POOL',
-  'ROLE',
-  'SUBROLE',
-  'DOCKER_STACK',
-  'CORE',
-  'NOTES',
-  'ROLE_V3',
-  'LOGICAL_NAME_V3',
-] as const;
-
-/** A column of the fleet TSV. */
-export type FleetTsvColumn = (typeof FLEET_TSV_COLUMNS)[number];
-
 /** Which TSV columns become which labels by default. */
-export const DEFAULT_LABEL_COLUMNS: Readonly<Partial<Record<FleetTsvColumn, string>>> = {
+export const DEFAULT_LABEL_COLUMNS: Readonly<Partial<Record<ServersTsvColumn, string>>> = {
   ENV: 'env',
   POOL: 'pool',
   ROLE: 'role',
@@ -56,7 +36,9 @@ export interface ServersTsvOptions {
   /** Image of every server; default `ubuntu-24.04`. */
   image?: string;
   /** Which columns become labels, and their label keys; default `DEFAULT_LABEL_COLUMNS`. */
-  labelColumns?: Partial<Record<FleetTsvColumn, string>>;
+  labelColumns?: Partial<Record<ServersTsvColumn, string>>;
+  /** The file's path, for error locations; default `servers/servers_v3.tsv`. */
+  file?: string;
 }
 
 /** A TSV cell turned into a valid label value, or undefined when nothing usable is left. */
@@ -67,43 +49,23 @@ export function labelValueOf(cell: string): string | undefined {
   return v === '' ? undefined : v;
 }
 
-/** Read the fleet TSV (one header line, tab-separated, the 14 columns of `FLEET_TSV_COLUMNS`) into a seed. */
+/**
+ * Read the fleet TSV into a seed with the rules of `kbrun verify` (the one parser of @kbrun/fleet-data): a file
+ * with any mistake throws its `KbrunErrors` (E_INVENTORY, each located at `file:line`), as `kbrun verify` reports them.
+ */
 export function seedFromServersTsv(text: string, options: ServersTsvOptions = {}): SimSeed {
-  const lines = text.split(/\r?\n/);
-  while (lines.length > 0 && (lines[lines.length - 1] ?? '').trim() === '') lines.pop();
-  const header = (lines[0] ?? '').split('\t').map((h) => h.trim());
-  const missing = FLEET_TSV_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length > 0) {
-    throw new SimConfigError(`servers TSV: the header line lacks column(s) ${missing.join(', ')}; expected ${FLEET_TSV_COLUMNS.join(' ')}`);
-  }
-  const index = (c: FleetTsvColumn): number => header.indexOf(c);
   const labelColumns = options.labelColumns ?? DEFAULT_LABEL_COLUMNS;
-  const seen = new Set<string>();
-  const servers: SeedServer[] = [];
-  lines.slice(1).forEach((line, i) => {
-    const lineNo = i + 2;
-    if (line.trim() === '') throw new SimConfigError(`servers TSV line ${lineNo}: empty line`);
-    const cells = line.split('\t');
-    if (cells.length > header.length) {
-      throw new SimConfigError(`servers TSV line ${lineNo}: expected ${header.length} tab-separated columns, got ${cells.length}`);
-    }
-    const cell = (c: FleetTsvColumn): string => (cells[index(c)] ?? '').trim();
-    const name = cell('HOSTNAME');
-    if (name === '') throw new SimConfigError(`servers TSV line ${lineNo}: HOSTNAME is empty`);
-    if (seen.has(name)) throw new SimConfigError(`servers TSV line ${lineNo}: HOSTNAME ${name} appears twice`);
-    seen.add(name);
+  const servers = parseServersTsv(text, options.file).map((row): SeedServer => {
     const labels: Record<string, string> = {};
     for (const [column, key] of Object.entries(labelColumns)) {
-      const value = labelValueOf(cell(column as FleetTsvColumn));
+      const value = labelValueOf(row[SERVERS_TSV_FIELDS[column as ServersTsvColumn]]);
       if (value !== undefined && key) labels[key] = value;
     }
-    const server: SeedServer = { name, labels };
-    if (cell('IP_PUBLIQUE') !== '') server.public_ipv4 = cell('IP_PUBLIQUE');
-    if (cell('IP_PRIVEE') !== '') server.private_ipv4 = cell('IP_PRIVEE');
+    const server: SeedServer = { name: row.hostname, labels, public_ipv4: row.ipPublic, private_ipv4: row.ipPrivate };
     if (options.serverType) server.server_type = options.serverType;
     if (options.location) server.location = options.location;
     if (options.image) server.image = options.image;
-    servers.push(server);
+    return server;
   });
   return { servers };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { formatTsvError } from '@kbrun/fleet-data';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSimulator, FLEET_TSV_COLUMNS, labelValueOf, mergeSeeds, seedFromServersTsv, seedFromVolumesJson } from '../src/index.js';
+import { createSimulator, labelValueOf, mergeSeeds, seedFromServersTsv, seedFromVolumesJson } from '../src/index.js';
 import { fixture, fleetSeed, startSim, type SimHarness } from './helpers/sim-client.js';
 
 let h: SimHarness | undefined;
@@ -8,8 +9,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-const HEADER = FLEET_TSV_COLUMNS.join('\t');
 
 describe('seedFromServersTsv', () => {
   it('reads the 14-column fleet TSV into servers with IPs and labels', () => {
@@ -19,19 +18,26 @@ describe('seedFromServersTsv', () => {
       name: 'db-01',
       public_ipv4: '203.0.113.11',
       private_ipv4: '10.0.0.11',
-      labels: { env: 'PROD', pool: 'data', role: 'postgres', subrole: 'primary', docker_stack: 'postgres', core: 'yes', role_v3: 'db', logical_name: 'db-primary' },
+      labels: { env: 'prod', pool: 'data', role: 'postgres', subrole: 'primary', docker_stack: 'postgres', core: 'yes', role_v3: 'db-postgres', logical_name: 'db-primary' },
     });
     expect(seed.servers?.[0]?.labels).not.toHaveProperty('subrole');
     expect(seed.servers?.[3]?.labels?.['docker_stack']).toBe('nginx-php');
   });
 
-  it('reports a missing column, a wrong column count, an empty or duplicate hostname with the line', () => {
-    expect(() => seedFromServersTsv('ENV\tHOSTNAME\n')).toThrow(/lacks column\(s\) IP_PUBLIQUE/);
-    const row = (name: string): string => ['PROD', '203.0.113.1', name, '10.0.0.1', '', '', '', '', '', '', '', '', '', ''].join('\t');
-    expect(() => seedFromServersTsv(`${HEADER}\n${row('a')}\tEXTRA\n`)).toThrow(/line 2: expected 14 tab-separated columns, got 15/);
-    expect(() => seedFromServersTsv(`${HEADER}\n${row('')}\n`)).toThrow(/line 2: HOSTNAME is empty/);
-    expect(() => seedFromServersTsv(`${HEADER}\n${row('a')}\n${row('a')}\n`)).toThrow(/line 3: HOSTNAME a appears twice/);
-    expect(seedFromServersTsv(`${HEADER}\r\n${row('a')}\r\n\r\n`).servers).toHaveLength(1);
+  it('refuses a short row with the error of the fleet parser, located in the file', () => {
+    const lines = readFileSync(fixture('servers.tsv'), 'utf8').split('\n');
+    lines[2] = lines[2]!.split('\t').slice(0, 13).join('\t');
+    const thrown = ((): unknown => {
+      try {
+        return seedFromServersTsv(lines.join('\n'), { file: '/project/servers/servers_v3.tsv' });
+      } catch (error) {
+        return error;
+      }
+    })() as { name: string; errors: Parameters<typeof formatTsvError>[0][] };
+    expect(thrown.name).toBe('KbrunErrors');
+    expect(thrown.errors.map((e) => [e.code, formatTsvError(e)])).toEqual([
+      ['E_INVENTORY', 'servers_v3.tsv:3: expected 14 tab-separated columns, found 13; missing LOGICAL_NAME_V3'],
+    ]);
   });
 
   it('turns cells into valid label values', () => {

@@ -67,7 +67,7 @@ describe('GET /servers', () => {
       location: { name: 'nbg1' },
       image: { name: 'ubuntu-24.04', type: 'system', os_flavor: 'ubuntu' },
       protection: { delete: false, rebuild: false },
-      labels: { env: 'PROD', role: 'web', logical_name: 'web-a' },
+      labels: { env: 'prod', role: 'web', logical_name: 'web-a' },
       placement_group: null,
       rescue_enabled: false,
       locked: false,
@@ -94,7 +94,7 @@ describe('GET /servers', () => {
     expect(await names('!env')).toEqual(['extra-001', 'extra-002', 'extra-003']);
     expect(await names('role in (web,bastion)')).toEqual(['install-01', 'web-01', 'web-02']);
     expect(await names('role notin (web, filler)')).toEqual(['db-01', 'db-02', 'install-01']);
-    expect(await names('env=PROD,role=web')).toEqual(['web-01']);
+    expect(await names('env=prod,role=web')).toEqual(['web-01']);
     expect(await names('role in (postgres),subrole!=primary')).toEqual(['db-02']);
     const bad = await h.api('GET', `/servers?label_selector=${encodeURIComponent('role in (web')}`);
     expect(bad.status).toBe(422);

@@ -1,4 +1,5 @@
 import { DEFAULT_SECRET_PATTERNS } from '@kbrun/core';
+import { BASTION_HOSTNAMES } from '@kbrun/fleet-data';
 
 /** A JSON type name, as used by the `type` keyword of a JSON Schema. */
 export type JsonTypeName = 'string' | 'integer' | 'number' | 'boolean' | 'null' | 'array';
@@ -103,7 +104,7 @@ export const SETTINGS = {
   },
   protected_hosts: {
     schema: list,
-    default: ['install-01', 'install-v3'],
+    default: [...BASTION_HOSTNAMES],
     env: 'KBRUN_PROTECTED_HOSTS',
     flag: null,
     description: 'hosts destructive actions (rebuild, delete, detach, format, poweroff) never touch; the bastions by default',

@@ -1,6 +1,6 @@
 import { KbrunErrors } from '@kbrun/core';
 import { describe, expect, it } from 'vitest';
-import { checkServersTsv, formatTsvError, parseServersTsv, SERVERS_TSV_COLUMNS, serverRenames } from '../src/index.js';
+import { checkServersTsv, formatTsvError, parseServersTsv, SERVERS_TSV_COLUMNS } from '../src/index.js';
 import { lineOf, TSV, tsvLines, tsvText, withCell } from './helpers.js';
 
 const FILE = 'servers/servers_v3.tsv';
@@ -21,14 +21,6 @@ describe('servers_v3.tsv', () => {
     expect(rows).toHaveLength(49);
     expect(rows.find((r) => r.hostname === 'install-v3')).toMatchObject({ ipPublic: '46.62.171.61', ipPrivate: '10.0.0.251', roleV3: 'bastion' });
     expect(rows.find((r) => r.hostname === 'k8s-master-01')).toMatchObject({ ipPrivate: '10.0.0.100', roleV3: 'k8s-master', line: lineOf('k8s-master-01') });
-  });
-
-  it('records the runbook renames db-master-01/db-slave-01/db-slave-02 → db-postgres-01/02/03', () => {
-    expect(serverRenames(parseServersTsv(TSV, FILE))).toEqual([
-      { from: 'db-master-01', to: 'db-postgres-01' },
-      { from: 'db-slave-01', to: 'db-postgres-02' },
-      { from: 'db-slave-02', to: 'db-postgres-03' },
-    ]);
   });
 
   it('a duplicate hostname names both lines', () => {

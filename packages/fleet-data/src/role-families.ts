@@ -1,4 +1,6 @@
-// The fleet's fixed vocabulary: volume-role families (seed 001), their sizes, mount points and inventory groups.
+// The fleet's volume-role families (seed 001): their sizes, mount points, inventory groups and ROLE_V3 values.
+
+import { BASTION_ROLE } from './bastions.js';
 
 /** One volume-role family of the v3 volume plan (seed 001's "Mapping Rôle → Taille"). */
 export interface RoleFamily {
@@ -48,33 +50,6 @@ export const ROLE_FAMILIES: readonly RoleFamily[] = [
     rolesV3: ['app-analytics', 'app-crm', 'app-etl', 'app-nocode', 'app-temporal', 'lb-apigw', 'llm-proxy', 'ml-platform'],
   },
 ];
-
-/** ROLE_V3 of the bastions (they have no data volume and are never rebuilt). */
-export const BASTION_ROLE = 'bastion';
-
-/** The inventory group of the bastions. */
-export const BASTION_GROUP = 'bastions';
-
-/** The two bastions the runbook excludes from every destructive step. */
-export const BASTION_HOSTNAMES: readonly string[] = ['install-01', 'install-v3'];
-
-/** The SSH key every inventory host is reached with (runbook step 3). */
-export const FLEET_SSH_KEY = '/root/.ssh/id_rsa_keybuzz_v3';
-
-/** Servers per rebuild batch (runbook: 10 batches of 5, the last one 2). */
-export const REBUILD_BATCH_SIZE = 5;
-
-/** The image every server is rebuilt with. */
-export const REBUILD_IMAGE = 'ubuntu-24.04';
-
-/** What the runbook and seed 001 expect of the whole fleet; `verifyFleet` checks against these. */
-export const FLEET_EXPECTATIONS = {
-  totalServers: 49,
-  rebuildServers: 47,
-  totalBatches: 10,
-  inventoryGroups: 21,
-  totalVolumeGb: 2800,
-} as const;
 
 const BY_ROLE = new Map<string, RoleFamily>(ROLE_FAMILIES.flatMap((f) => f.rolesV3.map((r) => [r, f] as const)));
 

@@ -1,8 +1,9 @@
-// servers/servers_v3.tsv: strict parsing into rows, every mistake reported with its line.
+// servers/servers_v3.tsv: the one strict parser (kbrun verify, inventory generate and the simulator's seed), every mistake reported with its line.
 
 import { KbrunError, KbrunErrors } from '@kbrun/core';
 import { isPrivateIpv4, isReservedIpv4, parseIpv4 } from './ipv4.js';
-import { BASTION_HOSTNAMES, BASTION_ROLE, KNOWN_ROLES_V3 } from './role-families.js';
+import { BASTION_HOSTNAMES, BASTION_ROLE } from './bastions.js';
+import { KNOWN_ROLES_V3 } from './role-families.js';
 
 /** The 14 columns of `servers_v3.tsv`, in order (the runbook's header line). */
 export const SERVERS_TSV_COLUMNS = [
@@ -57,7 +58,8 @@ export interface ServersTsvResult {
   errors: KbrunError[];
 }
 
-const FIELD_OF: Record<ServersTsvColumn, keyof Omit<ServerRow, 'line'>> = {
+/** The `ServerRow` field each column is read into. */
+export const SERVERS_TSV_FIELDS: Readonly<Record<ServersTsvColumn, keyof Omit<ServerRow, 'line'>>> = {
   ENV: 'env',
   IP_PUBLIQUE: 'ipPublic',
   HOSTNAME: 'hostname',
@@ -135,7 +137,7 @@ export function checkServersTsv(text: string, file = 'servers/servers_v3.tsv'): 
     let ok = true;
     SERVERS_TSV_COLUMNS.forEach((column, k) => {
       const cell = cells[k]!;
-      row[FIELD_OF[column]] = cell;
+      row[SERVERS_TSV_FIELDS[column]] = cell;
       if (cell !== cell.trim()) {
         error(lineNo, `${column} ${JSON.stringify(cell)} has leading or trailing spaces`, at(column));
         ok = false;
@@ -160,7 +162,7 @@ export function checkServersTsv(text: string, file = 'servers/servers_v3.tsv'): 
     if (parseIpv4(row.ipPrivate) === undefined) bad('IP_PRIVEE', `IP_PRIVEE '${row.ipPrivate}' is not an IPv4 address (four decimal octets 0-255)`);
     else if (!isPrivateIpv4(row.ipPrivate)) bad('IP_PRIVEE', `IP_PRIVEE ${row.ipPrivate} is not a private (RFC 1918) address`);
     if (!KNOWN_ROLES_V3.includes(row.roleV3)) {
-      bad('ROLE_V3', `unknown ROLE_V3 '${row.roleV3}'; expected one of ${KNOWN_ROLES_V3.join(', ')}`, 'a new role needs a volume-role family in @kbrun/fleet role-families.ts (its size and mount point)');
+      bad('ROLE_V3', `unknown ROLE_V3 '${row.roleV3}'; expected one of ${KNOWN_ROLES_V3.join(', ')}`, 'a new role needs a volume-role family in @kbrun/fleet-data role-families.ts (its size and mount point)');
     } else if (BASTION_HOSTNAMES.includes(row.hostname) && row.roleV3 !== BASTION_ROLE) {
       bad('ROLE_V3', `${row.hostname} is a bastion and must have ROLE_V3 '${BASTION_ROLE}', not '${row.roleV3}' (it would be listed for rebuild)`);
     }
