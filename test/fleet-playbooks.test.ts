@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KbrunEvent } from '@kbrun/core';
 import type { FaultConfig, Simulator, SimSeed } from '@kbrun/hcloud-sim';
-import { BASTIONS, FleetSim, ROOT, SCALE, fleetSeed } from './helpers/fleet-sim.js';
+import { BASTIONS, FleetSim, ROOT, SCALE, bastionRequests, fleetSeed, rebuiltIds } from './helpers/fleet-sim.js';
 import { events, runKbrun } from './helpers/run-kbrun.js';
 import { tempProject } from './helpers/temp-project.js';
 
@@ -17,15 +17,6 @@ const batchNames = order.batches.map((b) => b.servers.map((s) => s.hostname));
 const TOKEN = 't0ken-for-fleet-tests';
 
 type SimServer = { id: number; name: string; status: string; public_net?: { ipv4?: { ip?: string } | null } };
-
-function bastionRequests(sim: Simulator) {
-  const ids = (sim.state().servers as SimServer[]).filter((s) => BASTIONS.includes(s.name)).map((s) => String(s.id));
-  return sim.requests().filter((r) => ids.some((id) => new RegExp(`/servers/${id}(/|$)`).test(r.path)) || /install-/.test(JSON.stringify(r.query ?? {})));
-}
-
-function rebuiltIds(sim: Simulator): string[] {
-  return sim.requests().filter((r) => r.method === 'POST' && /\/servers\/\d+\/actions\/rebuild$/.test(r.path) && r.status < 300).map((r) => /\/servers\/(\d+)\//.exec(r.path)![1]!);
-}
 
 function nameOf(sim: Simulator, id: string): string | undefined {
   return (sim.state().servers as SimServer[]).find((s) => String(s.id) === id)?.name;
@@ -57,7 +48,7 @@ describe('reset_hetzner.yml against the simulator', () => {
     expect(result.failedHosts).toEqual([]);
 
     // 47 rebuilds, one per server of the order, in batch order (a batch's servers before the next batch's).
-    const rebuilt = rebuiltIds(sim).map((id) => nameOf(sim, id)!);
+    const rebuilt = rebuiltIds(sim.requests()).map((id) => nameOf(sim, id)!);
     expect(rebuilt).toHaveLength(47);
     expect(new Set(rebuilt)).toEqual(new Set(batchNames.flat()));
     const batchOf = new Map(batchNames.flatMap((names, i) => names.map((n) => [n, i] as const)));
@@ -112,7 +103,7 @@ describe('reset_hetzner.yml against the simulator', () => {
     expect(msg).toMatch(/^The task timed out after 600 seconds \(it was at: action \d+ \(rebuild_server on server \d+, server k8s-master-02\): 90%\)$/);
     expect(rebuildFailedAfter).toBeGreaterThanOrEqual(600);
     expect(rebuildFailedAfter).toBeLessThan(900);
-    const rebuilt = rebuiltIds(sim).map((id) => nameOf(sim, id));
+    const rebuilt = rebuiltIds(sim.requests()).map((id) => nameOf(sim, id));
     expect(rebuilt.sort()).toEqual([...batchNames[0]!].sort()); // the stuck one was sent too, nothing of batch 2
     const statuses = Object.fromEntries((sim.state().servers as SimServer[]).map((s) => [s.name, s.status]));
     expect(statuses['k8s-master-02']).toBe('rebuilding');
@@ -138,7 +129,7 @@ describe('reset_hetzner.yml against the simulator', () => {
     const { result, events: seen } = await reset({ onEvent: (e) => e.type === 'included' && ++included === 3 && sim.setFault(faults) });
     expect(result.exitCode, failures(seen)).toBe(0);
     expect(sim.requests().filter((r) => r.fault === 'storm').length).toBeGreaterThan(10);
-    expect(rebuiltIds(sim)).toHaveLength(47);
+    expect(rebuiltIds(sim.requests())).toHaveLength(47);
     expect(sim.state().volumes).toEqual([]);
     expect(bastionRequests(sim)).toEqual([]);
   }, 120_000);

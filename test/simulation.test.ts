@@ -1,13 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { enableLoopbackOnly, runPlaybook } from '@kbrun/core';
-import { closeHcloudClients, configureHcloudClients, hcloudModules } from '@kbrun/hcloud';
-import { createSimulator, loadSeedFile, mergeSeeds } from '@kbrun/hcloud-sim';
-import { builtinModules } from '@kbrun/modules-builtin';
-import { events, runKbrun } from './helpers/run-kbrun.js';
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SSH_ENDPOINTS_PATH } from '@kbrun/hcloud-sim';
+import { captureProxy } from './helpers/capture-proxy.js';
+import { bastionRequests, FleetSim, rebuiltIds } from './helpers/fleet-sim.js';
+import { events, recapOf, runKbrun } from './helpers/run-kbrun.js';
+import { serveSim } from './helpers/served-sim.js';
 import { tempProject, type TempProject } from './helpers/temp-project.js';
 
 // `kbrun --sim`: the Hetzner simulator in process, scaled time, public IPs mapped to the simulator's SSH ports,
-// and the protected bastions refused before any request touches them.
+// and the protected bastions refused before any request touches them; `kbrun --sim URL`: the same against a
+// simulator that `kbrun sim serve` runs in another process.
 const root = new URL('..', import.meta.url).pathname;
 let project: TempProject;
 afterEach(() => project?.cleanup());
@@ -45,22 +48,29 @@ describe('simulation mode', () => {
     expect(run.stderr).toContain('hcloud simulator listening on http://127.0.0.1:');
   });
 
-  it('a protected server is never the subject of a request', async () => {
-    enableLoopbackOnly();
-    const seed = mergeSeeds(loadSeedFile(`${root}servers/servers_v3.tsv`), loadSeedFile(`${root}servers/existing_volumes_v3.json`));
-    const simulator = createSimulator({ seed, timeScale: 0.001, tokens: ['t0ken-for-the-test'] });
-    const { url } = await simulator.listen();
+  it('a task that targets a bastion is refused before any request, and no request names a bastion', async () => {
     project = tempProject({ 'site.yml': playbook });
-    configureHcloudClients({ env: { HCLOUD_ENDPOINT: url, HCLOUD_TOKEN: 't0ken-for-the-test' } });
+    const fleet = new FleetSim('t0ken-for-the-test');
+    const sim = await fleet.start();
     try {
-      const result = await runPlaybook({ playbook: project.path('site.yml'), modules: [builtinModules, hcloudModules], protectedHosts: ['install-01', 'install-v3'] });
+      let requestsBeforeBastion = -1;
+      const { result, events: seen } = await fleet.run(project.path('site.yml'), {
+        inventory: false,
+        onEvent: (e) => {
+          if (e.type === 'task_start' && e.task.name === 'bastion') requestsBeforeBastion = sim.requests().length;
+        },
+      });
+      const results = Object.fromEntries(seen.filter((e) => e['type'] === 'host_result').map((e) => [(e['task'] as { name: string }).name, e]));
+      // Port 22 answers through the address map, so the run reaches the bastion task.
+      expect(results['port 22']?.['status']).toBe('ok');
+      expect(results['bastion']?.['status']).toBe('failed');
+      expect(String((results['bastion']?.['result'] as Record<string, unknown>)['msg'])).toContain('E_PROTECTED_HOST');
+      expect(requestsBeforeBastion).toBeGreaterThan(0);
+      expect(sim.requests()).toHaveLength(requestsBeforeBastion);
+      expect(bastionRequests(sim)).toEqual([]);
       expect(result.stats['localhost']).toMatchObject({ failed: 1 });
-      const bastionIds = (simulator.state().servers as Array<{ id: number; name: string }>).filter((s) => s.name.startsWith('install-')).map((s) => String(s.id));
-      const touching = simulator.requests().filter((r) => bastionIds.some((id) => r.path.includes(`/servers/${id}`)) || /install-/.test(JSON.stringify(r.query ?? {})));
-      expect(touching).toEqual([]);
     } finally {
-      await closeHcloudClients();
-      await simulator.close();
+      await fleet.stop();
     }
   });
 
@@ -73,5 +83,54 @@ describe('simulation mode', () => {
     expect(run.code).toBe(0);
     const count = events(run.stdout).find((e) => e['type'] === 'host_result' && e['task'] === 'count');
     expect((count?.['result'] as Record<string, unknown>)['msg']).toBe('49 203.0.113.100');
+  });
+});
+
+describe('kbrun --sim URL', () => {
+  const simToken = `sim-token-${randomBytes(8).toString('hex')}`;
+  const realTokens = { HCLOUD_TOKEN: `real-hcloud-${randomBytes(8).toString('hex')}`, HETZNER_API_TOKEN: `real-hetzner-${randomBytes(8).toString('hex')}` };
+  let work: TempProject;
+  let served: Awaited<ReturnType<typeof serveSim>>;
+  let proxy: Awaited<ReturnType<typeof captureProxy>>;
+  beforeAll(async () => {
+    work = tempProject({ 'sim-token': simToken });
+    served = await serveSim(['--token-file', work.path('sim-token')], root);
+    proxy = await captureProxy(new URL(served.url).origin);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await served?.stop();
+    work?.cleanup();
+  });
+
+  it('runs the whole reset through `kbrun sim serve`: 47 rebuilt, 10 batch logs, exit 0, never the Hetzner token of the environment', async () => {
+    const run = await runKbrun(['--sim', `${proxy.origin}/v1`, '-i', 'inventory/hosts.yml', '--output', 'json', '-e', `kbrun_var_dir=${work.dir}`, 'playbooks/reset_hetzner.yml'], {
+      cwd: root,
+      env: { ...realTokens, KBRUN_SIM_TOKEN: simToken },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const recap = recapOf(run.stdout);
+    expect(Object.keys(recap).filter((h) => h !== 'localhost')).toHaveLength(47);
+    expect(Object.values(recap).every((stats) => stats['failed'] === 0 && stats['unreachable'] === 0)).toBe(true);
+    expect(new Set(rebuiltIds(proxy.seen)).size).toBe(47);
+    expect(readdirSync(work.path('logs/phase1'))).toHaveLength(10);
+    // Step 8 found the SSH ports where the served simulator publishes them.
+    expect(proxy.seen.some((r) => r.path === SSH_ENDPOINTS_PATH && r.status === 200)).toBe(true);
+    // Every request carried the simulator's token, none the environment's Hetzner tokens (headers, paths, bodies).
+    expect(new Set(proxy.seen.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${simToken}`]));
+    const sent = JSON.stringify(proxy.seen);
+    for (const token of Object.values(realTokens)) expect(sent).not.toContain(token);
+    expect(run.stdout + run.stderr).not.toContain(simToken);
+  }, 90_000);
+
+  it('stops before the run, saying what to set, when the simulator refuses its token (the environment\'s is not tried)', async () => {
+    const before = proxy.seen.length;
+    const run = await runKbrun(['--sim', `${proxy.origin}/v1`, '--output', 'json', 'playbooks/examples/hello.yml'], { cwd: root, env: { ...realTokens, KBRUN_SIM_TOKEN: '' } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('E_CONNECTION');
+    expect(run.stderr).toContain('set KBRUN_SIM_TOKEN');
+    expect(events(run.stdout).filter((e) => e['type'] === 'host_result')).toEqual([]);
+    expect(proxy.seen.slice(before).map((r) => [r.path, r.status])).toEqual([[SSH_ENDPOINTS_PATH, 401]]);
+    expect(JSON.stringify(proxy.seen.slice(before))).not.toContain(realTokens.HCLOUD_TOKEN);
   });
 });

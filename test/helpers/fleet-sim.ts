@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createClock, enableLoopbackOnly, runPlaybook, setAddressMap, type KbrunEvent, type RunPlaybookResult } from '@kbrun/core';
 import { closeHcloudClients, configureHcloudClients, hcloudModules } from '@kbrun/hcloud';
-import { createSimulator, loadSeedFile, mergeSeeds, sshAddressMap, type FaultConfig, type Simulator, type SimSeed } from '@kbrun/hcloud-sim';
+import { createSimulator, loadSeedFile, mergeSeeds, sshAddressMap, type FaultConfig, type RequestLogEntry, type Simulator, type SimSeed } from '@kbrun/hcloud-sim';
 import { builtinModules } from '@kbrun/modules-builtin';
 import { tempProject, type TempProject } from './temp-project.js';
 
@@ -17,6 +17,17 @@ export const SCALE = 0.002;
 /** The fleet as the simulator starts it for `kbrun --sim`: the 49 servers and the 40 old volumes. */
 export function fleetSeed(): SimSeed {
   return mergeSeeds(loadSeedFile(join(ROOT, 'servers/servers_v3.tsv')), loadSeedFile(join(ROOT, 'servers/existing_volumes_v3.json')));
+}
+
+/** The requests that name a bastion: its server id in the path, or its name in the query. */
+export function bastionRequests(sim: Simulator): RequestLogEntry[] {
+  const ids = (sim.state().servers as Array<{ id: number; name: string }>).filter((s) => BASTIONS.includes(s.name)).map((s) => String(s.id));
+  return sim.requests().filter((r) => ids.some((id) => new RegExp(`/servers/${id}(/|$)`).test(r.path)) || /install-/.test(JSON.stringify(r.query ?? {})));
+}
+
+/** Ids of the servers a rebuild succeeded for, from a simulator's request log or the requests a proxy saw. */
+export function rebuiltIds(requests: ReadonlyArray<{ method: string; path: string; status: number }>): string[] {
+  return requests.filter((r) => r.method === 'POST' && /\/servers\/\d+\/actions\/rebuild$/.test(r.path) && r.status < 300).map((r) => /\/servers\/(\d+)\//.exec(r.path)![1]!);
 }
 
 /** A simulator on loopback and the fleet playbooks run against it in this process, as `kbrun --sim` runs them. */

@@ -51,7 +51,8 @@ options:
       --list-tasks          list the tasks that would run
       --list-tags           list the tags of the tasks that would run
       --sim [URL]           run against the Hetzner Cloud simulator: in this process (seeded with the fleet), or the
-                            one serving at URL (kbrun sim serve); loopback-only, time scaled by sim_time_scale
+                            one serving at URL (kbrun sim serve; token KBRUN_SIM_TOKEN, never HCLOUD_TOKEN);
+                            loopback-only, time scaled by sim_time_scale
   -h, --help                this text
       --version             kbrun's version
 

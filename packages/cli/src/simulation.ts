@@ -3,10 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { enableLoopbackOnly, isKbrunError, KbrunError, processSecrets, setAddressMap } from '@kbrun/core';
-import { serveSimulator, sshAddressMap } from '@kbrun/hcloud-sim';
+import { serveSimulator, sshAddressMap, sshAddressMapFrom } from '@kbrun/hcloud-sim';
+import { servedSshEndpoints } from './served-sim-endpoints.js';
 
 /** Real seconds per simulated second when `sim_time_scale` is not set: a 60 s rebuild takes 0.6 s. */
 export const DEFAULT_SIM_TIME_SCALE = 0.01;
+
+/** What `--sim URL` sends as its token when KBRUN_SIM_TOKEN is not set (a served simulator accepts any by default). */
+const SIM_URL_TOKEN = 'kbrun-sim';
 
 /** The old volumes of the fleet the simulator starts with (seed 001's state), when the file exists. */
 const FLEET_VOLUMES = join('servers', 'existing_volumes_v3.json');
@@ -21,14 +25,32 @@ export interface Simulation {
 /**
  * Starts the Hetzner simulator in this process (seeded with the fleet) or uses one already running at `url`,
  * and turns simulation mode on: loopback-only connections, and a server's public IP on port 22 mapped to the
- * loopback port the simulator opened for it (so "wait for port 22" is real).
+ * loopback port the simulator opened for it (so "wait for port 22" is real); a served simulator publishes
+ * those ports, and is checked to do so before the run starts.
  */
 export async function startSimulation(options: { url?: string; timeScale: number; cwd: string; print: (line: string) => void }): Promise<Simulation> {
   enableLoopbackOnly();
   if (options.url) {
-    const token = process.env['HCLOUD_TOKEN'] ?? process.env['HETZNER_API_TOKEN'] ?? 'kbrun-sim';
-    processSecrets().redactor.add(token);
-    return { endpoint: options.url, token, close: async () => undefined };
+    // Never HCLOUD_TOKEN or HETZNER_API_TOKEN: a real token from the environment is not the simulator's business.
+    const given = process.env['KBRUN_SIM_TOKEN'];
+    if (given) processSecrets().redactor.add(given);
+    const token = given || SIM_URL_TOKEN;
+    const endpoints = servedSshEndpoints(options.url, token);
+    try {
+      await endpoints.read();
+    } catch (error) {
+      await endpoints.close();
+      throw error;
+    }
+    setAddressMap(sshAddressMapFrom(endpoints.read));
+    return {
+      endpoint: options.url,
+      token,
+      close: async () => {
+        setAddressMap(undefined);
+        await endpoints.close();
+      },
+    };
   }
   const token = `sim-${randomBytes(12).toString('hex')}`;
   processSecrets().redactor.add(token);
@@ -49,7 +71,7 @@ export async function startSimulation(options: { url?: string; timeScale: number
 export const SIM_USAGE = `usage: kbrun sim serve [--port N] [--host 127.0.0.1] [--seed FILE] [--volumes FILE] [--empty] [--time-scale X] [--token-file FILE]
   Serves the Hetzner Cloud API simulator on loopback, seeded with servers/servers_v3.tsv and
   servers/existing_volumes_v3.json by default, at time scale ${DEFAULT_SIM_TIME_SCALE} (as kbrun --sim); Ctrl-C stops it.
-  Point kbrun at it with --sim URL.`;
+  Point kbrun at it with --sim URL (it never sends HCLOUD_TOKEN; with --token-file, set KBRUN_SIM_TOKEN for kbrun).`;
 
 /** `kbrun sim serve …`: runs until interrupted; returns the exit code. */
 export async function runSimCommand(args: readonly string[], io: { stdout: (s: string) => void; stderr: (s: string) => void; cwd: string }): Promise<number> {

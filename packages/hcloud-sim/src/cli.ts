@@ -2,6 +2,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { SSH_ENDPOINTS_PATH } from './address-map.js';
 import { SimConfigError } from './errors.js';
 import { mergeSeeds, seedFromServersTsv, seedFromVolumesJson } from './seed.js';
 import { createSimulator } from './simulator.js';
@@ -84,6 +85,7 @@ export async function serveSimulator(options: ServeSimulatorOptions = {}): Promi
   const { url } = await simulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   const state = simulator.state();
   print(`hcloud simulator listening on ${url}`);
+  print(`  ssh endpoints: ${new URL(SSH_ENDPOINTS_PATH, url).href} (public IPv4 → loopback port 22, read by kbrun --sim URL)`);
   print(`  seed: ${sources.length > 0 ? sources.join(' + ') : 'empty'} (${state.servers.length} servers, ${state.volumes.length} volumes)`);
   print(`  time scale: ${options.timeScale ?? 1}`);
   print(`  token: ${options.token ? 'the one given (not shown)' : 'any non-empty bearer token'}`);

@@ -11,7 +11,7 @@ export {
   type ServersTsvOptions,
 } from './seed.js';
 export { SSH_BANNER } from './ssh-ports.js';
-export { sshAddressMap } from './address-map.js';
+export { sshAddressMap, sshAddressMapFrom, SSH_ENDPOINTS_PATH, type SshEndpointsBody } from './address-map.js';
 export { DEFAULT_DURATIONS } from './action-engine.js';
 export { SimConfigError, ERROR_STATUS } from './errors.js';
 export { parseLabelSelector, matchesSelector, LabelSelectorError, type SelectorTerm } from './label-selector.js';

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import { SimClock } from './clock.js';
 import { SimCore } from './core.js';
+import { SSH_ENDPOINTS_PATH, sshEndpointsByIp, type SshEndpointsBody } from './address-map.js';
 import { ApiError, SimConfigError } from './errors.js';
 import { firewallJson, loadBalancerJson, networkJson, serverJson, sshKeyJson, volumeJson } from './render.js';
 import { Router, type RouteResult } from './router.js';
@@ -125,6 +126,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     return out;
   };
 
+  const accepted = (presented: string | undefined): boolean => presented !== undefined && (!tokens || tokens.has(presented));
+
   const record = (entry: RequestLogEntry): void => {
     if (logLimit === 0) return;
     log.push(entry);
@@ -147,6 +150,17 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const method = (req.method ?? 'GET').toUpperCase();
     const requestUrl = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const presented = bearerOf(req);
+    // kbrun's own route, outside the API (so `--sim URL` can map public IPs): no rate limit, no fault, no log entry.
+    if (requestUrl.pathname === SSH_ENDPOINTS_PATH) {
+      const error = !accepted(presented)
+        ? new ApiError('unauthorized', 'unable to authenticate', null)
+        : method !== 'GET'
+          ? new ApiError('method_not_allowed', 'method not allowed', null)
+          : undefined;
+      const body: SshEndpointsBody | undefined = error ? undefined : { ssh_endpoints: sshEndpointsByIp(dump()) };
+      send(res, error ? { status: error.status, body: error.body() } : { status: 200, body }, {});
+      return;
+    }
     const secret = (v: string): string => (v === presented || (tokens?.has(v) ?? false) ? REDACTED : redact(v, presented));
     const query: Record<string, string | string[]> = {};
     for (const [k, v] of requestUrl.searchParams) {
@@ -180,7 +194,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       return;
     }
     const rate = limiter.take(rateKey);
-    if (!presented || (tokens && !tokens.has(presented))) {
+    if (!accepted(presented)) {
       answerError(new ApiError('unauthorized', 'unable to authenticate', null), rate.headers);
       return;
     }

@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SSH_BANNER } from '../src/index.js';
-import { fleetSeed, startSim, waitAction, waitFor, type SimHarness } from './helpers/sim-client.js';
+import { SSH_BANNER, SSH_ENDPOINTS_PATH, sshAddressMap, sshAddressMapFrom } from '../src/index.js';
+import { fleetSeed, startSim, TOKEN, waitAction, waitFor, type SimHarness } from './helpers/sim-client.js';
 
 let h: SimHarness;
 afterEach(async () => {
@@ -98,5 +98,38 @@ describe('SSH ports', () => {
     const id = (await h.api('GET', '/servers?name=web-01')).body.servers[0].id;
     await h.api('POST', `/servers/${id}/actions/poweroff`);
     expect(h.sim.sshEndpoint('web-01')?.listening).toBe(false);
+  });
+
+  it('publishes the endpoints by public IPv4 outside /v1: token required, not rate limited, not in the request log', async () => {
+    h = await startSim({ seed: fleetSeed(), sshPorts: true, tokens: [TOKEN], rateLimit: { limit: 1, refillPerSecond: 0 } });
+    await h.sim.settled();
+    const ip = (await h.api('GET', '/servers?name=web-01')).body.servers[0].public_net.ipv4.ip as string;
+    const get = (token?: string) => fetch(new URL(SSH_ENDPOINTS_PATH, h.url), { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    expect((await get()).status).toBe(401);
+    expect((await get('another-token-0000')).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await get(TOKEN)).status).toBe(200);
+    const { ssh_endpoints } = (await (await get(TOKEN)).json()) as { ssh_endpoints: Record<string, unknown> };
+    expect(Object.keys(ssh_endpoints)).toHaveLength(5);
+    expect(ssh_endpoints[ip]).toEqual(h.sim.sshEndpoint('web-01'));
+    expect(h.sim.requests().map((r) => r.path)).toEqual(['/v1/servers']);
+    const map = sshAddressMap(h.sim);
+    expect(await map(ip, 22)).toEqual({ host: '127.0.0.1', port: h.sim.sshEndpoint('web-01')!.port });
+    expect(await map(ip, 80)).toBeUndefined();
+    expect(await map('203.0.113.250', 22)).toBeUndefined();
+  });
+
+  it('an address map reads the endpoints once for many lookups, and again for an address it does not know', async () => {
+    let loads = 0;
+    const map = sshAddressMapFrom(async () => {
+      loads++;
+      return { '203.0.113.1': { host: '127.0.0.1', port: 2222, listening: true } };
+    });
+    expect(await Promise.all([map('203.0.113.1', 22), map('203.0.113.1', 22)])).toEqual([{ host: '127.0.0.1', port: 2222 }, { host: '127.0.0.1', port: 2222 }]);
+    expect(await map('203.0.113.1', 22)).toEqual({ host: '127.0.0.1', port: 2222 });
+    expect(loads).toBe(1);
+    expect(await map('203.0.113.9', 22)).toBeUndefined();
+    expect(loads).toBe(2);
+    expect(await map('203.0.113.9', 2222)).toBeUndefined();
+    expect(loads).toBe(2);
   });
 });

@@ -7,8 +7,14 @@ export interface DialOptions {
   signal?: AbortSignal;
 }
 
-/** Maps an address the playbook names to where it really is (simulation: a server's public IP → its local port). */
-export type AddressMap = (host: string, port: number) => { host: string; port: number } | undefined;
+/** Where an address really is: a host and port to dial instead. */
+export type MappedAddress = { host: string; port: number };
+
+/**
+ * Maps an address the playbook names to where it really is (simulation: a server's public IP → its local port);
+ * it may answer asynchronously (a served simulator is asked over HTTP).
+ */
+export type AddressMap = (host: string, port: number) => MappedAddress | undefined | Promise<MappedAddress | undefined>;
 
 let addressMap: AddressMap | undefined;
 
@@ -23,7 +29,7 @@ export function setAddressMap(map: AddressMap | undefined): void {
  * a refusal rejects the promise.
  */
 export async function dial(host: string, port: number, options: DialOptions = {}): Promise<Socket> {
-  const mapped = addressMap?.(host, port) ?? { host, port };
+  const mapped = (await addressMap?.(host, port)) ?? { host, port };
   const address = guardAddress(mapped.host);
   port = mapped.port;
   return new Promise<Socket>((resolve, reject) => {
