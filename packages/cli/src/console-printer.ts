@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { createTwoFilesPatch } from 'diff';
 import { pyJsonDumps, type FileDiff, type HostStats, type KbrunEvent } from '@kbrun/core';
+import { isDebug, shownResult } from './console-result.js';
 
 /** Where the console printer writes, and how. */
 export interface ConsoleOptions {
@@ -13,7 +14,6 @@ export interface ConsoleOptions {
 
 const WIDTH = 80;
 const NON_TTY_PROGRESS_EVERY_MS = 30_000;
-const RESULT_KEYS_HIDDEN = new Set(['_ansible_no_log', 'ansible_loop_var', 'item', 'ansible_index_var']);
 
 /** Prints a run in ansible-playbook's familiar form: PLAY/TASK banners, one line per host, PLAY RECAP. */
 export class ConsolePrinter {
@@ -37,7 +37,7 @@ export class ConsolePrinter {
       case 'task_start':
         return this.line(`\n${banner(`${event.task.handler ? 'RUNNING HANDLER' : 'TASK'} [${event.task.name}]`)}`);
       case 'included':
-        return this.line(this.c.cyan(`included: ${event.file} for ${event.hosts.join(', ')}`));
+        return this.line(this.c.cyan(`included: ${event.file} for ${event.hosts.join(', ')}${event.label !== undefined ? ` => (item=${event.label})` : ''}`));
       case 'batch_start':
       case 'batch_end':
         return;
@@ -62,40 +62,54 @@ export class ConsolePrinter {
   private hostResult(event: Extract<KbrunEvent, { type: 'host_result' }>): void {
     const { status, result } = event;
     const host = event.delegatedTo ? `${event.host} -> ${event.delegatedTo}` : event.host;
-    if (event.loop) {
-      // The items were printed one by one; the combined result only adds a line when it failed without any failing item shown.
-      if (status === 'failed' && Array.isArray(result['results']) && !(result['results'] as Array<Record<string, unknown>>).some((r) => r['failed'])) {
-        this.line(this.c.red(`fatal: [${host}]: FAILED! => ${json(strip(result))}`));
-      }
-      if (event.ignored) this.line(this.c.cyan('...ignoring'));
-      return;
-    }
-    const item = event.item !== undefined ? ` (item=${event.label ?? String(event.item)})` : '';
+    // A loop's combined result follows its items; under no_log it has no `results` and prints as a plain result, as in Ansible.
+    if (event.loop && Array.isArray(result['results'])) return this.loopResult(event, host);
+    const item = event.label !== undefined ? ` (item=${event.label})` : '';
+    const dump = () => json(this.shown(event, result));
     const verbose = this.options.verbosity > 0;
-    const showAlways = event.task.action === 'debug';
     switch (status) {
       case 'ok':
       case 'changed': {
         const colour = status === 'ok' ? this.c.green : this.c.yellow;
         const head = `${status}: [${host}]${item ? ` =>${item}` : ''}`;
         this.printDiff(result['diff']);
-        if (showAlways) this.line(colour(`${head} => ${pretty(strip(result, true))}`));
-        else this.line(colour(verbose ? `${head} => ${json(strip(result))}` : head));
+        if (isDebug(event.task.action)) this.line(colour(`${head} => ${pretty(this.shown(event, result))}`));
+        else this.line(colour(verbose ? `${head} => ${dump()}` : head));
         return;
       }
-      case 'skipped':
-        return this.line(this.c.cyan(`skipping: [${host}]${item ? ` =>${item}` : ''}${verbose ? ` => ${json(strip(result))}` : ''}`));
+      case 'skipped': {
+        // Ansible leaves a space after an item's `(item=…)` here.
+        const head = item ? `skipping: [${host}] =>${item} ` : `skipping: [${host}]`;
+        return this.line(this.c.cyan(verbose ? `${head} => ${dump()}` : head));
+      }
       case 'unreachable':
-        return this.line(this.c.redBright(`fatal: [${host}]: UNREACHABLE! => ${json(strip(result))}`));
+        return this.line(this.c.redBright(`fatal: [${host}]: UNREACHABLE! => ${dump()}`));
       case 'failed': {
-        const text = item ? `failed: [${host}]${item} => ${json(strip(result))}` : `fatal: [${host}]: FAILED! => ${json(strip(result))}`;
-        this.line(this.c.red(text));
+        this.line(this.c.red(item ? `failed: [${host}]${item} => ${dump()}` : `fatal: [${host}]: FAILED! => ${dump()}`));
         const msg = result['msg'];
         if (typeof msg === 'string' && msg.includes('\n')) this.line(this.c.red(msg));
-        if (event.ignored && !item) this.line(this.c.cyan('...ignoring'));
+        if (event.ignored) this.line(this.c.cyan('...ignoring'));
         return;
       }
     }
+  }
+
+  /** After the items: a line when every item was skipped (`skipping: [h]`), or when the loop failed with no failing item shown; `...ignoring` for an ignored failure. */
+  private loopResult(event: Extract<KbrunEvent, { type: 'host_result' }>, host: string): void {
+    const { results, ...rest } = event.result;
+    if (event.status === 'skipped') {
+      const head = `skipping: [${host}]`;
+      this.line(this.c.cyan(this.options.verbosity > 0 ? `${head} => ${json(this.shown(event, rest))}` : head));
+    }
+    if (event.status === 'failed' && !(results as Array<Record<string, unknown>>).some((r) => r['failed'])) {
+      this.line(this.c.red(`fatal: [${host}]: FAILED! => ${json(this.shown(event, rest))}`));
+    }
+    if (event.ignored) this.line(this.c.cyan('...ignoring'));
+  }
+
+  /** The part of `result` the console shows for the event's task. */
+  private shown(event: Extract<KbrunEvent, { type: 'host_result' }>, result: Record<string, unknown>): Record<string, unknown> {
+    return shownResult(result, event.task.action, this.options.verbosity);
   }
 
   private printDiff(diff: unknown): void {
@@ -167,17 +181,6 @@ function isPatchPreamble(line: string): boolean {
 
 function banner(title: string): string {
   return `${title} ${'*'.repeat(Math.max(3, WIDTH - 1 - title.length))}`;
-}
-
-/** The result without the keys Ansible hides from the console. */
-function strip(result: Record<string, unknown>, dropStatus = false): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(result)) {
-    if (RESULT_KEYS_HIDDEN.has(key) || key === 'diff') continue;
-    if (dropStatus && (key === 'changed' || key === 'failed')) continue;
-    out[key] = result[key];
-  }
-  return out;
 }
 
 /** One line, as Ansible prints results: `{"changed": false, "msg": "…"}`, keys sorted. */

@@ -38,14 +38,31 @@ describe('ConsolePrinter', () => {
 
   it.each<[string, KbrunEvent, string[]]>([
     ['ok', result('h', 'ok'), ['ok: [h]']],
-    ['changed item', result('h', 'changed', {}, { item: 'a' }), ['changed: [h] => (item=a)']],
+    ['changed item', result('h', 'changed', {}, { item: 'a', label: 'a' }), ['changed: [h] => (item=a)']],
     ['changed item with a label', result('h', 'changed', {}, { item: { n: 1 }, label: 'one' }), ['changed: [h] => (item=one)']],
-    ['failed', result('h', 'failed', { msg: 'boom', changed: false, failed: true }), ['fatal: [h]: FAILED! => {"changed": false, "failed": true, "msg": "boom"}']],
+    ['failed (no status key, as Ansible)', result('h', 'failed', { msg: 'boom', changed: false, failed: true }), ['fatal: [h]: FAILED! => {"changed": false, "msg": "boom"}']],
     ['ignored failure', result('h', 'failed', { changed: false, msg: 'boom' }, { ignored: true }), ['fatal: [h]: FAILED! => {"changed": false, "msg": "boom"}', '...ignoring']],
-    ['failed item', result('h', 'failed', { msg: 'no', item: 'a' }, { item: 'a' }), ['failed: [h] (item=a) => {"msg": "no"}']],
+    ['failed item, with its loop variable', result('h', 'failed', { msg: 'no', failed: true, b: { k: 1 }, ansible_loop_var: 'b' }, { item: { k: 1 }, label: "{'k': 1}" }), [`failed: [h] (item={'k': 1}) => {"ansible_loop_var": "b", "b": {"k": 1}, "msg": "no"}`]],
     ['skipped', result('h', 'skipped', { skipped: true }), ['skipping: [h]']],
+    ['skipped item (a space after it, as Ansible)', result('h', 'skipped', { skipped: true, item: 'a', ansible_loop_var: 'item' }, { item: 'a', label: 'a' }), ['skipping: [h] => (item=a) ']],
     ['unreachable', result('h', 'unreachable', { unreachable: true, msg: 'ssh: refused', changed: false }), ['fatal: [h]: UNREACHABLE! => {"changed": false, "msg": "ssh: refused", "unreachable": true}']],
-    ['debug', { type: 'host_result', task: debugTask, host: 'h', status: 'ok', result: { changed: false, msg: 'hi', n: [1] } }, ['ok: [h] => {', '    "msg": "hi",', '    "n": [', '        1', '    ]', '}']],
+    ['debug: its msg alone', { type: 'host_result', task: debugTask, host: 'h', status: 'ok', result: { changed: false, msg: 'hi', n: [1] } }, ['ok: [h] => {', '    "msg": "hi"', '}']],
+    ['debug var: the variable', { type: 'host_result', task: debugTask, host: 'h', status: 'ok', result: { changed: false, 'x.y': [1] } }, ['ok: [h] => {', '    "x.y": [', '        1', '    ]', '}']],
+    [
+      'debug msg in a loop with loop_var and a label: the msg, not the loop variable',
+      { type: 'host_result', task: debugTask, host: 'h', status: 'ok', item: { batch: 1, servers: ['a'] }, label: 'batch 1', result: { changed: false, msg: 'plan', batch: { batch: 1, servers: ['a'] }, ansible_loop_var: 'batch' } },
+      ['ok: [h] => (item=batch 1) => {', '    "msg": "plan"', '}'],
+    ],
+    [
+      'debug var in a loop: the variable and the loop variables',
+      { type: 'host_result', task: debugTask, host: 'h', status: 'ok', item: 1, label: '1', result: { changed: false, 'b + 1': 2, b: 1, ansible_loop_var: 'b' } },
+      ['ok: [h] => (item=1) => {', '    "ansible_loop_var": "b",', '    "b": 1,', '    "b + 1": 2', '}'],
+    ],
+    ['a loop whose items all went well: nothing more', result('h', 'changed', { changed: true, msg: 'All items completed', results: [{ changed: true }] }, { loop: true }), []],
+    ['a loop whose items were all skipped', result('h', 'skipped', { changed: false, skipped: true, msg: 'All items skipped', results: [{ skipped: true }] }, { loop: true }), ['skipping: [h]']],
+    ['a loop with an ignored failed item', result('h', 'failed', { failed: true, msg: 'One or more items failed', results: [{ failed: true }] }, { loop: true, ignored: true }), ['...ignoring']],
+    ['a no_log loop (its result is censored)', result('h', 'changed', { censored: 'hidden', changed: true }, { loop: true }), ['changed: [h]']],
+    ['an include in a loop', { type: 'included', task, file: 'tasks/x.yml', hosts: ['h1', 'h2'], label: 'batch 1' }, ['included: tasks/x.yml for h1, h2 => (item=batch 1)']],
     ['retry', { type: 'retry', task, host: 'h', attempt: 1, of: 3, delayMs: 10, result: {} }, ['FAILED - RETRYING: [h]: Install things (2 retries left).']],
   ])('prints %s as ansible-playbook does', (_, event, expected) => {
     const { emit, lines } = printer();
@@ -57,6 +74,17 @@ describe('ConsolePrinter', () => {
     const { emit, lines } = printer({ verbosity: 1 });
     emit(result('h', 'ok', { changed: false, rc: 0 }));
     expect(lines()[0]).toBe('ok: [h] => {"changed": false, "rc": 0}');
+  });
+
+  it.each<[string, KbrunEvent, string]>([
+    ['an item, with the loop variable', result('h', 'ok', { changed: false, rc: 0, b: 'x', ansible_loop_var: 'b', _ansible_no_log: false }, { item: 'x', label: 'x' }), 'ok: [h] => (item=x) => {"ansible_loop_var": "b", "b": "x", "changed": false, "rc": 0}'],
+    ['a skipped item (two spaces, as Ansible)', result('h', 'skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False', item: 1, ansible_loop_var: 'item' }, { item: 1, label: '1' }), 'skipping: [h] => (item=1)  => {"ansible_loop_var": "item", "changed": false, "item": 1, "skip_reason": "Conditional result was False"}'],
+    ['a loop whose items were all skipped', result('h', 'skipped', { changed: false, skipped: true, msg: 'All items skipped', results: [{}] }, { loop: true }), 'skipping: [h] => {"changed": false, "msg": "All items skipped"}'],
+    ['a plain skip', result('h', 'skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' }), 'skipping: [h] => {"changed": false, "skip_reason": "Conditional result was False"}'],
+  ])('shows %s with -v as ansible-playbook -v does', (_, event, expected) => {
+    const { emit, lines } = printer({ verbosity: 1 });
+    emit(event);
+    expect(lines()).toEqual([expected, '']);
   });
 
   it('prints the recap in ansible-playbook layout', () => {

@@ -32,7 +32,8 @@ export type KbrunEvent =
   | { type: 'play_start'; name: string; pattern: string; hosts: string[] }
   | { type: 'batch_start'; play: string; batch: number; of: number; hosts: string[] }
   | { type: 'batch_end'; play: string; batch: number; of: number; hosts: string[]; failed: string[]; unreachable: string[] }
-  | { type: 'included'; task: TaskInfo; file: string; hosts: string[] }
+  /** `label`: for an include in a loop, the item's label, as printed (`(item=…)`). */
+  | { type: 'included'; task: TaskInfo; file: string; hosts: string[]; label?: string }
   | { type: 'no_hosts'; message: string }
   | { type: 'task_start'; task: TaskInfo }
   | {
@@ -40,9 +41,9 @@ export type KbrunEvent =
       task: TaskInfo;
       host: string;
       status: HostStatus;
-      /** Set for one item of a loop. */
+      /** Set for one item of a loop (null under `no_log`). */
       item?: unknown;
-      /** The loop item's label, as printed (`loop_control.label`). */
+      /** Set for one item of a loop: its label, as printed in `(item=…)` (`loop_control.label`, else the item). */
       label?: string;
       /** True for the combined result of a whole loop, sent after its items. */
       loop?: boolean;

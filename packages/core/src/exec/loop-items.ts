@@ -1,4 +1,5 @@
 import { KbrunError } from '../errors/kbrun-error.js';
+import { pyStr } from '../expr/py-string.js';
 import type { NodeBase } from '../language/model.js';
 import type { Templar } from '../template/templar.js';
 import { valueLocationOf } from '../source/yaml-loader.js';
@@ -30,7 +31,7 @@ export interface LoopControl {
   pauseSeconds: number;
 }
 
-/** Reads `loop_control` (label is rendered per item by the caller). */
+/** Reads `loop_control` (the label is rendered per item by `itemLabel`). */
 export function loopControl(task: NodeBase, templar: Templar, vars: Readonly<Record<string, unknown>>): LoopControl {
   const control = (task.keywords['loop_control'] ?? {}) as Record<string, unknown>;
   const pause = control['pause'] === undefined ? 0 : Number(templar.render(String(control['pause']), vars));
@@ -40,6 +41,11 @@ export function loopControl(task: NodeBase, templar: Templar, vars: Readonly<Rec
     label: control['label'],
     pauseSeconds: Number.isFinite(pause) ? pause : 0,
   };
+}
+
+/** How an item is named in the output, as Ansible's `(item=…)`: `loop_control.label` rendered with the item's variables, else the item, as Python's str() shows it. */
+export function itemLabel(control: LoopControl, templar: Templar, vars: Readonly<Record<string, unknown>>, item: unknown): string {
+  return pyStr(control.label === undefined ? item : templar.renderDeep(control.label, vars));
 }
 
 /** The per-item variables: the loop variable, the index variable, `ansible_loop` and `ansible_loop_var`. */

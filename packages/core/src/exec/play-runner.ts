@@ -3,7 +3,7 @@ import { KbrunError } from '../errors/kbrun-error.js';
 import type { TaskInfo } from '../events/events.js';
 import type { Block, Include, MetaTask, Play, Task, TaskNode } from '../language/model.js';
 import { stringify } from '../template/templar.js';
-import { itemVars, loopControl, loopItems } from './loop-items.js';
+import { itemLabel, itemVars, loopControl, loopItems } from './loop-items.js';
 import { asBoolean, type RunContext } from './run-context.js';
 import type { RunStats } from './stats.js';
 import type { TagFilter } from './tag-filter.js';
@@ -274,7 +274,7 @@ export class BatchRun {
   private async runInclude(node: Include, active: readonly string[], hostVars: HostVars): Promise<void> {
     if (!this.services.tags.selects(node.tags)) return;
     this.updatePlayMagic();
-    const runs = new Map<string, { index: number; target: string; hosts: string[]; vars: Map<string, Vars> }>();
+    const runs = new Map<string, { index: number; target: string; label: string | undefined; hosts: string[]; vars: Map<string, Vars> }>();
     const info: TaskInfo = { id: node.id, name: node.name, action: node.action, location: node.location, noLog: false };
     for (const host of active) {
       let included = 0;
@@ -290,7 +290,7 @@ export class BatchRun {
           const target = stringify(this.run.templar.render(node.target, vars));
           const key = `${index}\u0000${target}`;
           let group = runs.get(key);
-          if (!group) runs.set(key, (group = { index, target, hosts: [], vars: new Map() }));
+          if (!group) runs.set(key, (group = { index, target, label: items === undefined ? undefined : itemLabel(control, this.run.templar, vars, items[index]), hosts: [], vars: new Map() }));
           group.hosts.push(host);
           group.vars.set(host, { ...hostVars.get(host), ...loopVars });
           included++;
@@ -316,7 +316,7 @@ export class BatchRun {
         for (const host of group.hosts) this.failHost(node, host, error);
         continue;
       }
-      this.run.emit({ type: 'included', task: info, file: group.target, hosts: group.hosts });
+      this.run.emit({ type: 'included', task: info, file: group.target, hosts: group.hosts, ...(group.label !== undefined ? { label: group.label } : {}) });
       await this.runNodes(nodes, group.hosts, group.vars);
     }
   }

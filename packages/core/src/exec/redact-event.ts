@@ -14,6 +14,8 @@ export function redactEvent(event: KbrunEvent, redactor: Redactor): KbrunEvent {
     }
     case 'retry':
       return { ...event, result: redactor.redact(event.result) };
+    case 'included':
+      return event.label === undefined ? event : { ...event, label: redactor.redactText(event.label) };
     case 'verbose':
     case 'warning':
       return { ...event, message: redactor.redactText(event.message) };

@@ -12,7 +12,7 @@ import { processSecrets } from '../secrets/process-secrets.js';
 import { withBecome, becomeOf } from '../connection/become.js';
 import { checkCondition } from './conditions.js';
 import { findControllerFile } from './find-file.js';
-import { itemVars, loopControl, loopItems } from './loop-items.js';
+import { itemLabel, itemVars, loopControl, loopItems } from './loop-items.js';
 import { asBoolean, type RunContext } from './run-context.js';
 
 type Vars = Record<string, unknown>;
@@ -100,23 +100,25 @@ async function runLoop(run: RunContext, task: Task, info: TaskInfo, host: string
       outcome = failure(error);
     }
     const result: Result = { ...outcome.result, [control.loopVar]: items[index], ansible_loop_var: control.loopVar };
-    if (control.indexVar) result[control.indexVar] = index;
+    if (control.indexVar) Object.assign(result, { [control.indexVar]: index, ansible_index_var: control.indexVar });
     results.push(result);
     if (outcome.status === 'unreachable') unreachable = outcome;
     if (outcome.status === 'failed') anyFailed = true;
     if (result['changed'] === true) anyChanged = true;
-    const label = control.label === undefined ? items[index] : run.templar.renderDeep(control.label, vars);
-    run.emit({ type: 'host_result', task: info, host, status: outcome.status, item: items[index], label: stringify(label), result: noLog ? censor(result) : result, ...(delegatedTo ? { delegatedTo } : {}) });
+    // Under no_log the item stays hidden: Ansible's censored result has no item, so it prints `(item=None)`.
+    const shown = noLog ? { item: null, label: 'None' } : { item: items[index], label: itemLabel(control, run.templar, vars, items[index]) };
+    run.emit({ type: 'host_result', task: info, host, status: outcome.status, ...shown, result: noLog ? censor(result) : result, ...(delegatedTo ? { delegatedTo } : {}) });
     if (unreachable) break;
   }
   if (unreachable) return { status: 'unreachable', ignored: false, result: { ...unreachable.result, results } };
   const allSkipped = results.length > 0 && results.every((r) => r['skipped'] === true);
-  const aggregate: Result = { changed: anyChanged, msg: anyFailed ? 'One or more items failed' : 'All items completed', results, skipped: allSkipped };
+  // Ansible's combined result: a message once there were items; an empty loop only says why it skipped.
+  const aggregate: Result = { changed: anyChanged, results, skipped: allSkipped };
   if (anyFailed) aggregate['failed'] = true;
   if (results.length === 0) {
     aggregate['skipped'] = true;
     aggregate['skipped_reason'] = 'No items in the list';
-  }
+  } else aggregate['msg'] = anyFailed ? 'One or more items failed' : allSkipped ? 'All items skipped' : 'All items completed';
   const status: HostStatus = anyFailed ? 'failed' : aggregate['skipped'] ? 'skipped' : anyChanged ? 'changed' : 'ok';
   return { status, ignored: false, result: aggregate };
 }
