@@ -22,6 +22,8 @@ export interface CliOptions {
   configFile: string | undefined;
   /** `--sim` (start the Hetzner simulator in this process) or `--sim URL` (use one already running). */
   sim: { url: string | undefined } | undefined;
+  /** `--lab`: run against the hosts of the running lab (`kbrun lab up`), each reached through its loopback endpoint. */
+  lab: boolean;
   /** `kbrun schema [playbook|tasks]`: the kind of file the schema describes. */
   schemaRoot: SchemaRoot;
 }
@@ -35,6 +37,7 @@ export const USAGE = `usage: kbrun [options] PLAYBOOK.yml [PLAYBOOK.yml …]
        kbrun config            print the effective settings and where each comes from
        kbrun vault encrypt|decrypt|view|edit|encrypt-string …   manage vault-encrypted files (kbrun vault --help)
        kbrun inventory generate | kbrun verify   the fleet's inventory and rebuild order from servers/servers_v3.tsv
+       kbrun lab up|status|exec|stop|start|check|down …   a sealed slice of the fleet on this machine (kbrun lab --help)
 
 options:
   -l, --limit PATTERN       run only on hosts matching the pattern (host, group, glob, a:b, a:&b, a:!b, @retry-file)
@@ -53,6 +56,8 @@ options:
       --sim [URL]           run against the Hetzner Cloud simulator: in this process (seeded with the fleet), or the
                             one serving at URL (kbrun sim serve; token KBRUN_SIM_TOKEN, never HCLOUD_TOKEN);
                             loopback-only, time scaled by sim_time_scale
+      --lab                 run against the lab (kbrun lab up; KBRUN_LAB names it): the fleet inventory, each lab host
+                            reached through its loopback endpoint with the lab key; hosts not in the lab are unreachable
   -h, --help                this text
       --version             kbrun's version
 
@@ -85,6 +90,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
         'list-hosts': { type: 'boolean' },
         'list-tasks': { type: 'boolean' },
         'list-tags': { type: 'boolean' },
+        lab: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -116,6 +122,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     configFlags: flags,
     configFile: explicitFile,
     sim,
+    lab: values.lab ?? false,
     schemaRoot,
   };
 }

@@ -29,6 +29,7 @@ import { listPlaybook } from './list-playbook.js';
 import { batchLogWriter, logFileWriter } from './log-writers.js';
 import { expandLimit, retryFilePath, writeRetryFile } from './retry-file.js';
 import { runFleetCommand } from './fleet-command.js';
+import { runLabCommand, startLabRun, type LabRun } from './lab-command.js';
 import { DEFAULT_SIM_TIME_SCALE, runSimCommand, startSimulation, type Simulation } from './simulation.js';
 import { varDirSummary } from './var-dir-summary.js';
 import { runVaultCommand } from './vault-command.js';
@@ -49,6 +50,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (argv[0] === 'sim') {
     return runSimCommand(argv.slice(1), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd() });
+  }
+  if (argv[0] === 'lab') {
+    return runLabCommand(argv.slice(1), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
   }
   if (argv[0] === 'vault') {
     return runVaultCommand(argv.slice(1), { env: process.env, stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: process.stdin });
@@ -96,6 +100,10 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
   configureSecrets({ vaultPasswords: passwordFile ? [readVaultPasswordFile(passwordFile)] : [], patterns: settings.secret_patterns });
   // `kbrun_var_dir`: the base of logs and reports (`var_dir`), for playbooks; `-e kbrun_var_dir=…` still wins.
   const extraVars: Record<string, unknown> = { kbrun_var_dir: settings.var_dir };
+  if (options.lab && options.sim) throw new KbrunError('E_CLI_OPTION', '--lab and --sim cannot be combined', { hint: 'the lab is real machines; the simulator is the cloud API' });
+  // --lab: the lab key for every host (-e may still override); the address map is set below.
+  const lab: LabRun | undefined = options.lab ? await startLabRun() : undefined;
+  if (lab) Object.assign(extraVars, lab.extraVars);
   for (const value of options.extraVars) Object.assign(extraVars, await parseExtraVars(value));
   const limit = options.limit === undefined ? undefined : await expandLimit(options.limit);
   const loadOptions = { rolesPath: settings.roles_path };
@@ -142,7 +150,13 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
     sleep: (ms, signal) => clock.sleep(ms, signal),
     ...(simulation ? { env: { ...process.env, HCLOUD_ENDPOINT: simulation.endpoint, HCLOUD_TOKEN: simulation.token } } : {}),
   });
-  const ssh = sshConnectionFactory({ hostKeyChecking: settings.host_key_checking, connectTimeoutMs: settings.connect_timeout * 1000, maxSessions: settings.max_sessions });
+  // Under --lab the lab's known_hosts decides (strictly) and nothing of the user's ~/.ssh or agent reaches lab hosts.
+  const ssh = sshConnectionFactory({
+    hostKeyChecking: lab ? true : settings.host_key_checking,
+    connectTimeoutMs: settings.connect_timeout * 1000,
+    maxSessions: settings.max_sessions,
+    ...(lab ? { knownHostsFile: lab.access.knownHostsFile, homeDirectory: lab.access.sshHome, agentSocket: null } : {}),
+  });
   const started = Date.now();
   try {
     let exitCode = 0;
@@ -189,6 +203,7 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
     await ssh.closeAll();
     await closeHcloudClients();
     await simulation?.close();
+    lab?.close();
   }
 }
 

@@ -24,7 +24,9 @@ export type ErrorCode =
   | 'E_VARS_FILE'
   | 'E_VAULT'
   | 'E_CONFIG'
-  | 'E_PROTECTED_HOST';
+  | 'E_PROTECTED_HOST'
+  | 'E_LAB'
+  | 'E_LAB_NOT_SEALED';
 
 /** One error class for everything kbrun reports: a code, an actionable message, and where in the YAML it comes from. */
 export class KbrunError extends Error {
