@@ -121,7 +121,22 @@ describe('ActionPoller schedule', () => {
     await poller.wait([action(1)], { sleep: t.sleep });
     expect(t.now() - durationMs).toBeLessThan(Math.max(500, durationMs / 200));
     // The plain backoff (1 s, ×1.5, up to 5 s) alone would notice a 60 s action at 63.1 s with 16 polls.
-    expect(t.pollTimes.length).toBeLessThanOrEqual(Math.ceil(durationMs / 5_000) + 8);
+    expect(t.pollTimes.length).toBeLessThanOrEqual(Math.ceil(durationMs / 10_000) + 8);
+  });
+
+  it('once the pace is known, a long action is polled less often than every 5 s, never more than 30 s apart', async () => {
+    for (const [durationMs, most] of [
+      [60_000, 9],
+      [600_000, 36],
+    ] as const) {
+      const t = timed(durationMs);
+      const poller = new ActionPoller(t.fetch, { sleep: t.sleep });
+      await poller.wait([action(1)], { sleep: t.sleep });
+      const gaps = t.pollTimes.slice(1).map((at, i) => at - t.pollTimes[i]!);
+      expect(t.pollTimes.length, t.pollTimes.join()).toBeLessThanOrEqual(most);
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(30_000);
+      expect(t.now() - durationMs).toBeLessThan(500);
+    }
   });
 
   it('an action that stops progressing falls back to the backoff instead of polling every 250 ms', async () => {

@@ -51,11 +51,15 @@ interface Watch {
   reject(error: Error): void;
   waiters: Set<Waiter>;
   last: Action | undefined;
-  /** The first progress seen and when (on the poller's clock): with the last one, the action's rate. */
+  /** The first progress a poll saw and when (on the poller's clock; an answer that starts an action may come mid-pause): with the last one, the action's pace. */
   first: ProgressMark | undefined;
-  /** The earliest the action may end at its rate so far (poller's clock), and how many polls found it running after that. */
+  /** The earliest the action may end at its pace so far (poller's clock): the next poll aims at it. */
+  earliestEnd: number | undefined;
+  /** When it ends at that pace, and how many polls found it running after that. */
   expectedEnd: number | undefined;
   overduePolls: number;
+  /** How long that pace was measured over: the next poll for this action waits at most this long (or the backoff). */
+  paceSpan: number;
 }
 
 interface ProgressMark {
@@ -66,17 +70,18 @@ interface ProgressMark {
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 /** Polls of an action past its expected end before its progress stops shortening the interval. */
 const OVERDUE_POLLS = 3;
-/** Aim a little before the expected end: the rate is an estimate, and a poll that comes early costs only one request. */
-const AIM = 0.8;
+/** The longest pause an action's pace alone may justify (a pace can change). */
+const PACED_MAX_MS = 30_000;
 
 /**
  * Waits for actions. However many tasks wait, there is at most one poll loop and one `GET /actions` in flight:
  * each round asks for every pending action (in chunks of 50) and settles the ones that finished.
- * The interval starts at 1 s and grows (×1.5) to 5 s while no action finishes, so a long rebuild costs few requests;
- * it drops back to 1 s when an action finishes or a new one is waited for. The actions' progress shortens it: from
- * the rate at which an action progressed since it was first seen, the next poll comes shortly before the earliest
- * moment it may end (never sooner than 250 ms), so a finished action is noticed within a fraction of a second
- * instead of up to 5 s late. An action still running 3 polls past that moment no longer shortens the interval.
+ * The interval starts at 1 s and grows (×1.5) to 5 s while no action finishes; it drops back to 1 s when an action
+ * finishes or a new one is waited for. The actions' progress then sets it: from the pace at which an action progressed
+ * since a poll first saw it, the next poll comes at the earliest moment it may end (never sooner than 250 ms), so a
+ * finished action is noticed within a fraction of a second; while that moment is far, the pause may exceed 5 s, up
+ * to as long as the pace was measured over (at most 30 s), so a 60-s rebuild costs 9 polls instead of 17. An action
+ * still running 3 polls past the end its pace predicts no longer sets the interval.
  */
 export class ActionPoller {
   readonly #fetch: FetchActions;
@@ -178,8 +183,7 @@ export class ActionPoller {
       });
       // Nobody may be listening any more when it settles (the waiter timed out).
       promise.catch(() => undefined);
-      const first = action ? { at: this.#clock, progress: action.progress } : undefined;
-      watch = { promise, resolve, reject, waiters: new Set(), last: action, first, expectedEnd: undefined, overduePolls: 0 };
+      watch = { promise, resolve, reject, waiters: new Set(), last: action, first: undefined, earliestEnd: undefined, expectedEnd: undefined, overduePolls: 0, paceSpan: 0 };
       this.#watches.set(id, watch);
     }
     return watch;
@@ -234,28 +238,39 @@ export class ActionPoller {
     if (this.#watches.size > 0) void this.#run();
   }
 
-  /** The backoff interval, shortened to shortly before the soonest possible end of an action that keeps its pace. */
+  /**
+   * The pause before the next round: for each action, the backoff, or, while its progress keeps a measurable pace,
+   * the time until the earliest moment it may end (at most as long as that pace was measured over); the shortest
+   * of these, never under 250 ms.
+   */
   #nextInterval(backoff: number): number {
-    let soonest = Infinity;
+    let next = Infinity;
     for (const watch of this.#watches.values()) {
-      if (watch.expectedEnd === undefined || watch.overduePolls >= OVERDUE_POLLS) continue;
-      soonest = Math.min(soonest, (watch.expectedEnd - this.#clock) * AIM);
+      const paced = watch.earliestEnd !== undefined && watch.overduePolls < OVERDUE_POLLS;
+      next = Math.min(next, paced ? Math.min(watch.earliestEnd! - this.#clock, Math.max(backoff, Math.min(watch.paceSpan, PACED_MAX_MS))) : backoff);
     }
-    return Math.min(backoff, Math.max(this.#finishInterval, soonest));
+    return Math.max(this.#finishInterval, next);
   }
 
-  /** Records a running action's progress and the earliest moment it may end at its rate since it was first seen. */
-  #observe(watch: Watch, action: Action): void {
+  /**
+   * Records a running action's progress and when it may end at its pace since a poll first saw it. The estimate
+   * moves only when the progress does: an action that stops progressing goes past it and falls back to the backoff.
+   */
+  #observe(watch: Watch, action: Action, before: number | undefined): void {
     if (watch.expectedEnd !== undefined && this.#clock >= watch.expectedEnd) watch.overduePolls++;
     if (!watch.first) {
       watch.first = { at: this.#clock, progress: action.progress };
       return;
     }
-    // Progress is a whole percent rounded down: the action may be up to 1% further, so it may end once the
-    // percents from progress + 1 to 100 have gone by at its rate.
+    // Progress is a whole percent rounded down: the action may be up to 1% further now and may have gained up to
+    // 1% more than it shows, so at its fastest possible pace it may end once 99 - progress percents have gone by.
     const gained = action.progress - watch.first.progress;
     const took = this.#clock - watch.first.at;
-    if (gained > 0 && took > 0) watch.expectedEnd = this.#clock + ((99 - action.progress) * took) / gained;
+    if (gained > 0 && took > 0 && action.progress !== before) {
+      watch.earliestEnd = this.#clock + ((99 - action.progress) * took) / (gained + 1);
+      watch.expectedEnd = this.#clock + ((100 - action.progress) * took) / gained;
+      watch.paceSpan = took;
+    }
   }
 
   /** Sleeps on the clock of a waiter that is still alive (a waiter's clock stops when its task is cancelled). */
@@ -296,8 +311,9 @@ export class ActionPoller {
         seen.add(action.id);
         const watch = this.#watches.get(action.id);
         if (!watch) continue;
+        const before = watch.last?.progress;
         watch.last = action;
-        if (action.status === 'running') this.#observe(watch, action);
+        if (action.status === 'running') this.#observe(watch, action, before);
         else if (action.status === 'success') this.#settle(action.id, action);
         else if (action.status === 'error') this.#settle(action.id, undefined, actionFailed(action));
       }

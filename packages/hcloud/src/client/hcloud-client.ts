@@ -5,7 +5,9 @@ import { request as undiciRequest, type Agent } from 'undici';
 import { ActionPoller, type WaitForActionsOptions } from './action-poller.js';
 import type { Action, Pagination } from './api-types.js';
 import { errorFromResponse, HcloudError } from './hcloud-error.js';
+import { NameDirectory } from './name-directory.js';
 import { parseRateLimitHeaders, RateBudget } from './rate-budget.js';
+import { RecentReads } from './recent-reads.js';
 import { withRetry, wasNotSent, DEFAULT_BACKOFF, type BackoffSettings, type RetryKind } from './retry.js';
 import { realSleep, type SleepFunction } from './sleep.js';
 import { resolveEndpoint, resolveToken } from './token.js';
@@ -60,6 +62,10 @@ export interface HcloudClientStats {
 }
 
 const PER_PAGE = 50;
+/** How long a read of a server or volume may answer a module's lookup (real time: it bounds other clients' changes). */
+const RECENT_READ_MS = 1_000;
+/** How long the network names are used before they are listed again (renames by other clients show after that). */
+const NETWORK_NAMES_MAX_AGE_MS = 60_000;
 const USER_AGENT = 'kbrun-hcloud/0.1.0';
 
 /**
@@ -73,6 +79,10 @@ export class HcloudClient {
   readOnly: boolean;
   readonly budget: RateBudget;
   readonly actions: ActionPoller;
+  /** What this client read of servers and volumes a moment ago. */
+  readonly recent: RecentReads;
+  /** Network names by ID, for results that name a server's networks. */
+  readonly networkNames: NameDirectory;
   readonly #token: string;
   readonly #agent: Agent;
   readonly #sleep: SleepFunction;
@@ -92,6 +102,8 @@ export class HcloudClient {
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#agent = guardedDispatcher({ connectTimeoutMs: 10_000, keepAliveTimeoutMs: 4_000 });
     this.budget = new RateBudget();
+    this.recent = new RecentReads(RECENT_READ_MS);
+    this.networkNames = new NameDirectory(NETWORK_NAMES_MAX_AGE_MS);
     this.actions = new ActionPoller((ids) => this.list<Action>('/actions', 'actions', { query: { id: ids } }), {
       sleep: this.#sleep,
       minIntervalMs: options.pollIntervalMs?.min ?? 1_000,
@@ -126,7 +138,9 @@ export class HcloudClient {
     if (this.#closed) throw new HcloudError('network_error', `the client for ${this.endpoint} is closed`, { request: `${verb} ${path}` });
     const url = this.#url(path, options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    return withRetry((attempt) => this.#send<T>(verb, path, url, body, attempt, options), {
+    const sentAt = this.recent.now();
+    if (verb !== 'GET') this.#written(verb, path);
+    const answer = await withRetry((attempt) => this.#send<T>(verb, path, url, body, attempt, options), {
       method: verb,
       sleep: options.sleep ?? this.#sleep,
       signal: options.signal,
@@ -136,6 +150,9 @@ export class HcloudClient {
         options.log?.(`${verb} ${path}: ${error.message}; retrying (${kind}) in ${Math.round(delayMs)} ms`);
       },
     });
+    if (verb === 'GET') this.recent.remember(path, answer, sentAt);
+    else this.#written(verb, path, answer);
+    return answer;
   }
 
   /** GETs every page of a list (`per_page=50`, following `meta.pagination.next_page`) and returns the items under `key`. */
@@ -163,6 +180,12 @@ export class HcloudClient {
     if (this.#closed) return;
     this.#closed = true;
     await this.#agent.close().catch(() => this.#agent.destroy());
+  }
+
+  /** What a write may have changed is forgotten: before it is sent, and again with its answer (its actions). */
+  #written(verb: string, path: string, answer?: unknown): void {
+    this.recent.written(verb, path, answer);
+    if (path.startsWith('/networks')) this.networkNames.forget();
   }
 
   #url(path: string, query: RequestOptions['query']): string {

@@ -1,5 +1,5 @@
 // A task's view of the shared client: its check mode, cancellation, clock and log travel with every call.
-import type { Action } from './api-types.js';
+import type { Action, Network } from './api-types.js';
 import type { HcloudClient, QueryValue } from './hcloud-client.js';
 import type { SleepFunction } from './sleep.js';
 
@@ -42,6 +42,19 @@ export class HcloudSession {
   /** Every item of a paginated list. */
   list<T>(path: string, key: string, query: Readonly<Record<string, QueryValue>> = {}): Promise<T[]> {
     return this.#client.list<T>(path, key, { query, readOnly: this.readOnly, signal: this.#options.signal, sleep: this.#options.sleep, log: this.#options.log });
+  }
+
+  /** Network names by ID from the client's directory (a list request only when it lacks one; see NameDirectory). */
+  networkNames(ids: readonly number[]): Promise<ReadonlyMap<number, string>> {
+    return this.#client.networkNames.names(ids, () => this.list<Network>('/networks', 'networks'));
+  }
+
+  /** The client's read of a server or volume from a moment ago, by ID or name (see RecentReads), logged as reused; undefined when there is none. */
+  recent<T>(collection: string, by: { id: number } | { name: string }): T | undefined {
+    const reads = this.#client.recent;
+    const found = 'id' in by ? reads.byId<T & { id: number }>(collection, by.id) : reads.byName<T & { id: number }>(collection, by.name);
+    if (found) this.#options.log?.(`GET /${collection} (${'id' in by ? `id ${by.id}` : `name ${by.name}`}): the read of ${Math.round(reads.age(collection, found.id))} ms ago, unchanged by this run since`);
+    return found;
   }
 
   /** Waits for actions through the client's batched poller. */

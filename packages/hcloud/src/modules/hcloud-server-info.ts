@@ -1,7 +1,7 @@
 import { defineModule } from '@kbrun/core';
 import type { Server } from '../client/api-types.js';
 import { CONNECTION_PROPERTIES, SERVERS, getById, getByName, runHcloud, type ConnectionArgs } from './module-support.js';
-import { networkNames, serverResult } from './result-shapes.js';
+import { serverResult } from './result-shapes.js';
 
 /** Arguments of `hcloud_server_info`. */
 export interface HcloudServerInfoArgs extends ConnectionArgs {
@@ -31,7 +31,7 @@ export const hcloudServerInfo = defineModule<HcloudServerInfoArgs>({
       if (args.id !== undefined) servers = [await getById<Server>(api, SERVERS, args.id)].filter((s): s is Server => s !== undefined);
       else if (args.name !== undefined) servers = [await getByName<Server>(api, SERVERS, args.name)].filter((s): s is Server => s !== undefined);
       else servers = await api.list<Server>(SERVERS.path, SERVERS.many, args.label_selector ? { label_selector: args.label_selector } : {});
-      const networks = await networkNames(api, servers.flatMap((s) => s.private_net.map((n) => n.network)));
+      const networks = await api.networkNames(servers.flatMap((s) => s.private_net.map((n) => n.network)));
       return { changed: false, hcloud_server_info: servers.map((s) => serverResult(s, networks)) };
     }),
 });

@@ -7,6 +7,7 @@ import {
   LABELS_PROPERTY,
   ModuleFailure,
   NETWORKS,
+  RECENT,
   SERVERS,
   VOLUMES,
   WAIT,
@@ -21,7 +22,7 @@ import {
   type Changes,
   type ConnectionArgs,
 } from './module-support.js';
-import { networkNames, serverResult } from './result-shapes.js';
+import { serverResult } from './result-shapes.js';
 
 /** Arguments of `hcloud_server` (the collection's names). */
 export interface HcloudServerArgs extends ConnectionArgs {
@@ -91,7 +92,7 @@ export const hcloudServer = withTargets(
     run: (args, ctx) =>
       runHcloud(args, ctx, async (api, changes) => {
         const state = args.state ?? 'present';
-        let server = await getByIdOrName<Server>(api, SERVERS, args.id, args.name);
+        let server = await getByIdOrName<Server>(api, SERVERS, args.id, args.name, RECENT);
         const label = `server ${server?.name ?? args.name ?? args.id}`;
         if (state === 'absent') {
           if (server) {
@@ -117,7 +118,7 @@ export const hcloudServer = withTargets(
         const result: Record<string, unknown> = {};
         if (server) {
           if (changes.changed && !changes.check) server = (await getById<Server>(api, SERVERS, server.id)) ?? server;
-          result['hcloud_server'] = serverResult(server, await networkNames(api, server.private_net.map((n) => n.network)));
+          result['hcloud_server'] = serverResult(server, await api.networkNames(server.private_net.map((n) => n.network)));
         } else {
           result['hcloud_server'] = null;
         }

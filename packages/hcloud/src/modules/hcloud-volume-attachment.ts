@@ -1,6 +1,6 @@
 import { defineModule } from '@kbrun/core';
 import type { Action, Server, Volume } from '../client/api-types.js';
-import { CONNECTION_PROPERTIES, ModuleFailure, SERVERS, VOLUMES, WAIT, getById, requireByNameOrId, runHcloud, type ConnectionArgs } from './module-support.js';
+import { CONNECTION_PROPERTIES, ModuleFailure, RECENT, SERVERS, VOLUMES, WAIT, getById, requireByNameOrId, runHcloud, type ConnectionArgs } from './module-support.js';
 import { detachVolume } from './hcloud-volume.js';
 
 /** Arguments of `hcloud_volume_attachment`. */
@@ -31,8 +31,8 @@ export const hcloudVolumeAttachment = defineModule<HcloudVolumeAttachmentArgs>({
   },
   run: (args, ctx) =>
     runHcloud(args, ctx, async (api, changes) => {
-      let volume = await requireByNameOrId<Volume>(api, VOLUMES, args.volume);
-      const attachedName = async (v: Volume) => (v.server === null || v.server === undefined ? null : ((await getById<Server>(api, SERVERS, v.server))?.name ?? String(v.server)));
+      let volume = await requireByNameOrId<Volume>(api, VOLUMES, args.volume, RECENT);
+      const attachedName = async (v: Volume) => (v.server === null || v.server === undefined ? null : ((await getById<Server>(api, SERVERS, v.server, RECENT))?.name ?? String(v.server)));
       if ((args.state ?? 'present') === 'absent') {
         await detachVolume(api, ctx, volume, changes);
         return changes.result(`volume ${volume.name} is already detached`, { hcloud_volume_attachment: { volume: volume.name, server: changes.changed ? null : await attachedName(volume) } });

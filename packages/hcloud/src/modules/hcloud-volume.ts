@@ -5,6 +5,7 @@ import {
   CONNECTION_PROPERTIES,
   LABELS_PROPERTY,
   ModuleFailure,
+  RECENT,
   SERVERS,
   VOLUMES,
   WAIT,
@@ -60,7 +61,7 @@ export const hcloudVolume = defineModule<HcloudVolumeArgs>({
   },
   run: (args, ctx) =>
     runHcloud(args, ctx, async (api, changes) => {
-      let volume = await getByIdOrName<Volume>(api, VOLUMES, args.id, args.name);
+      let volume = await getByIdOrName<Volume>(api, VOLUMES, args.id, args.name, RECENT);
       const label = `volume ${volume?.name ?? args.name ?? args.id}`;
       if ((args.state ?? 'present') === 'absent') {
         if (volume) await deleteVolume(api, ctx, volume, changes);
@@ -84,7 +85,7 @@ async function volumeAction(api: HcloudSession, volume: Volume, command: string,
 /** Detaches the volume (refused when it is attached to a protected server). */
 export async function detachVolume(api: HcloudSession, ctx: ModuleContext, volume: Volume, changes: Changes): Promise<void> {
   if (volume.server === null || volume.server === undefined) return;
-  const serverName = (await getById<Server>(api, SERVERS, volume.server))?.name;
+  const serverName = (await getById<Server>(api, SERVERS, volume.server, RECENT))?.name;
   refuseProtected(ctx, serverName, `detach volume ${volume.name} from server ${serverName}`);
   await changes.apply(`detach volume ${volume.name} from server ${serverName ?? volume.server}`, () => volumeAction(api, volume, 'detach'));
 }

@@ -140,8 +140,18 @@ export const SSH_KEYS: ResourceKind = { path: '/ssh_keys', one: 'ssh_key', many:
 export const LOAD_BALANCERS: ResourceKind = { path: '/load_balancers', one: 'load_balancer', many: 'load_balancers', noun: 'load balancer' };
 export const CERTIFICATES: ResourceKind = { path: '/certificates', one: 'certificate', many: 'certificates', noun: 'certificate' };
 
+/** How a lookup reads: `recent` lets it answer with the client's read of a server or volume from a moment ago (RecentReads). */
+export interface Lookup {
+  recent?: boolean;
+}
+
+/** For a module's lookup of what it is about to act on or name: never for what an info module reports, nor a read after a change. */
+export const RECENT: Lookup = { recent: true };
+
 /** The resource with this ID, or undefined when the API says not_found. */
-export async function getById<T>(api: HcloudSession, kind: ResourceKind, id: number): Promise<T | undefined> {
+export async function getById<T>(api: HcloudSession, kind: ResourceKind, id: number, lookup: Lookup = {}): Promise<T | undefined> {
+  const recent = lookup.recent ? api.recent<T>(kind.many, { id }) : undefined;
+  if (recent !== undefined) return recent;
   try {
     const answer = await api.request<Record<string, T>>('GET', `${kind.path}/${id}`);
     return answer[kind.one];
@@ -152,30 +162,32 @@ export async function getById<T>(api: HcloudSession, kind: ResourceKind, id: num
 }
 
 /** The resource with this exact name (`GET /…?name=`), or undefined. */
-export async function getByName<T>(api: HcloudSession, kind: ResourceKind, name: string): Promise<T | undefined> {
+export async function getByName<T>(api: HcloudSession, kind: ResourceKind, name: string, lookup: Lookup = {}): Promise<T | undefined> {
+  const recent = lookup.recent ? api.recent<T>(kind.many, { name }) : undefined;
+  if (recent !== undefined) return recent;
   const found = await api.list<T>(kind.path, kind.many, { name });
   return found[0];
 }
 
 /** The resource by `id` when given, else by `name`: how the collection finds the resource a module manages. */
-export async function getByIdOrName<T>(api: HcloudSession, kind: ResourceKind, id: number | undefined, name: string | undefined): Promise<T | undefined> {
-  if (id !== undefined && id !== null) return getById<T>(api, kind, id);
-  if (name !== undefined && name !== null) return getByName<T>(api, kind, name);
+export async function getByIdOrName<T>(api: HcloudSession, kind: ResourceKind, id: number | undefined, name: string | undefined, lookup: Lookup = {}): Promise<T | undefined> {
+  if (id !== undefined && id !== null) return getById<T>(api, kind, id, lookup);
+  if (name !== undefined && name !== null) return getByName<T>(api, kind, name, lookup);
   return undefined;
 }
 
 /** A referenced resource given by name or ID (name first, then ID when it is all digits), as the collection resolves them. */
-export async function findByNameOrId<T>(api: HcloudSession, kind: ResourceKind, value: string | number): Promise<T | undefined> {
+export async function findByNameOrId<T>(api: HcloudSession, kind: ResourceKind, value: string | number, lookup: Lookup = {}): Promise<T | undefined> {
   const text = String(value).trim();
-  const byName = await getByName<T>(api, kind, text);
+  const byName = await getByName<T>(api, kind, text, lookup);
   if (byName !== undefined) return byName;
-  if (/^\d+$/.test(text)) return getById<T>(api, kind, Number(text));
+  if (/^\d+$/.test(text)) return getById<T>(api, kind, Number(text), lookup);
   return undefined;
 }
 
 /** Like findByNameOrId, failing with `<noun> not found: <value>` when there is none. */
-export async function requireByNameOrId<T>(api: HcloudSession, kind: ResourceKind, value: string | number): Promise<T> {
-  const found = await findByNameOrId<T>(api, kind, value);
+export async function requireByNameOrId<T>(api: HcloudSession, kind: ResourceKind, value: string | number, lookup: Lookup = {}): Promise<T> {
+  const found = await findByNameOrId<T>(api, kind, value, lookup);
   if (found === undefined) throw new HcloudError('not_found', `${kind.noun} ${JSON.stringify(String(value))} not found`, { status: 404 });
   return found;
 }

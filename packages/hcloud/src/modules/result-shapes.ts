@@ -1,15 +1,7 @@
 // Results shaped like the hetzner.hcloud collection's (`hcloud_server`, `hcloud_volume`, …).
 import type { Firewall, FirewallRule, LoadBalancer, LoadBalancerService, LoadBalancerTarget, Network, NetworkSubnet, Server, SshKey, Volume } from '../client/api-types.js';
 import type { HcloudSession } from '../client/hcloud-session.js';
-import { NETWORKS, SERVERS, getById } from './module-support.js';
-
-/** Network names by ID, fetched once per call (only when some resource is attached to a network). */
-export async function networkNames(api: HcloudSession, ids: readonly number[]): Promise<Map<number, string>> {
-  const names = new Map<number, string>();
-  if (ids.length === 0) return names;
-  for (const network of await api.list<Network>(NETWORKS.path, NETWORKS.many)) names.set(network.id, network.name);
-  return names;
-}
+import { SERVERS, getById } from './module-support.js';
 
 /** Server names by ID (one list request when there are several, one GET for a single server). */
 export async function serverNames(api: HcloudSession, ids: readonly number[]): Promise<Map<number, string>> {
