@@ -1,7 +1,7 @@
 // Writes the tables of docs/ansible-compatibility.md (keywords) and docs/configuration.md (settings) from the code,
 // so each table has one source. Usage: node scripts/docs-tables.mjs [--check]  (--check: exit 1 when a doc is stale)
 import { readFileSync, writeFileSync } from 'node:fs';
-import { KEYWORDS } from '@kbrun/core';
+import { KEYWORDS, LOOKUPS, MAGIC_VARIABLES, UNSUPPORTED_LOOKUPS } from '@kbrun/core';
 import { DEFAULT_CONFIG, SETTINGS } from '@kbrun/cli';
 
 const STATUS = { supported: 'supported', planned: 'planned', unsupported: 'not supported' };
@@ -18,6 +18,24 @@ function keywordTable() {
   return lines.join('\n');
 }
 
+/** Every lookup of ansible-core 2.14's builtin namespace: kbrun's status, options and what it gives. */
+function lookupTable() {
+  const lines = ['| lookup | kbrun | options | what it gives |', '|---|---|---|---|'];
+  const rows = [
+    ...Object.entries(LOOKUPS).map(([name, spec]) => [name, spec.secret ? 'supported (secret: redacted under `no_log` or a secret-named variable)' : 'supported', Object.keys(spec.options).map((o) => `\`${o}\``).join(', '), spec.description]),
+    ...Object.entries(UNSUPPORTED_LOOKUPS).map(([name, reason]) => [name, 'not supported', '', reason]),
+  ];
+  for (const [name, status, options, text] of rows.sort((a, b) => a[0].localeCompare(b[0]))) lines.push(`| \`${name}\` | ${status} | ${options} | ${cell(text)} |`);
+  return lines.join('\n');
+}
+
+/** Every special variable of ansible-core 2.14 and what kbrun sets. */
+function magicVariableTable() {
+  const lines = ['| variable | kbrun | value |', '|---|---|---|'];
+  for (const v of [...MAGIC_VARIABLES].sort((a, b) => a.name.localeCompare(b.name))) lines.push(`| \`${v.name}\` | ${v.status} | ${cell(v.note)} |`);
+  return lines.join('\n');
+}
+
 /** Every setting: its key in kbrun.config.yaml, variable, flag, default and meaning. */
 function settingsTable() {
   const lines = ['| setting | environment | flag | default | meaning |', '|---|---|---|---|---|'];
@@ -30,6 +48,8 @@ function settingsTable() {
 
 const DOCS = [
   { file: new URL('../docs/ansible-compatibility.md', import.meta.url), marker: 'keywords', table: keywordTable },
+  { file: new URL('../docs/ansible-compatibility.md', import.meta.url), marker: 'lookups', table: lookupTable },
+  { file: new URL('../docs/ansible-compatibility.md', import.meta.url), marker: 'magic-variables', table: magicVariableTable },
   { file: new URL('../docs/configuration.md', import.meta.url), marker: 'settings', table: settingsTable },
 ];
 

@@ -9,4 +9,7 @@ export const CASES = [
   { name: 'delegation', playbook: 'delegation.yml', args: [] },
   { name: 'tags', playbook: 'tags.yml', args: ['--tags', 'setup', '--skip-tags', 'slow'] },
   { name: 'roles', playbook: 'roles.yml', args: [] },
+  { name: 'lookups', playbook: 'lookups.yml', args: [] },
+  { name: 'loops', playbook: 'loops.yml', args: [] },
+  { name: 'magic-vars', playbook: 'magic-vars.yml', args: ['--forks', '5', '--tags', 'all,magic', '--skip-tags', 'never_run'] },
 ];

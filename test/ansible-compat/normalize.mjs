@@ -2,10 +2,20 @@
 
 const KEYS = ['changed', 'failed', 'skipped', 'rc', 'stdout', 'stderr', 'msg', 'attempts', 'item', 'failed_when_result', 'skip_reason', 'evaluated_to', 'assertion'];
 
+const COMPAT_DIR = new URL('.', import.meta.url).pathname;
+
+/** A value with the absolute path of this directory written `<compat>/` (paths a lookup or loop gives are portable). */
+function portable(value) {
+  if (typeof value === 'string') return value.split(COMPAT_DIR).join('<compat>/');
+  if (Array.isArray(value)) return value.map(portable);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, portable(v)]));
+  return value;
+}
+
 /** The comparable part of one result. */
 export function normalizeResult(result) {
   const out = {};
-  for (const key of KEYS) if (result[key] !== undefined) out[key] = result[key];
+  for (const key of KEYS) if (result[key] !== undefined) out[key] = portable(result[key]);
   if (Array.isArray(result.results)) out.results = result.results.map(normalizeResult);
   if (out.failed === false) delete out.failed;
   if (out.skipped === false) delete out.skipped;

@@ -174,6 +174,7 @@ async function run(options: CliOptions, config: EffectiveConfig, registry: Modul
         check: options.check,
         diff: options.diff,
         forks: settings.forks,
+        ...(config.file !== undefined ? { configFile: config.file } : {}),
         verbosity: options.verbosity,
         tags: options.tags,
         skipTags: options.skipTags,

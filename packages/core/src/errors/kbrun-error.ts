@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'E_TEMPLATE'
   | 'E_UNDEFINED_VAR'
   | 'E_EXPRESSION'
+  | 'E_LOOKUP'
   | 'E_CONNECTION'
   | 'E_NET_GUARD'
   | 'E_MODULE'

@@ -1,26 +1,64 @@
 import { KbrunError } from '../errors/kbrun-error.js';
 import { pyStr } from '../expr/py-string.js';
 import type { NodeBase } from '../language/model.js';
-import type { Templar } from '../template/templar.js';
+import type { SourceLocation } from '../source/location.js';
+import { Templar } from '../template/templar.js';
 import { valueLocationOf } from '../source/yaml-loader.js';
+import { withLoopItems } from './task-lookups.js';
 
-/** The items of a task's `loop` or `with_items`, rendered for one host; undefined when the task does not loop. */
-export function loopItems(task: NodeBase, templar: Templar, vars: Readonly<Record<string, unknown>>): unknown[] | undefined {
-  const keyword = task.keywords['loop'] !== undefined ? 'loop' : task.keywords['with_items'] !== undefined ? 'with_items' : undefined;
-  if (!keyword) return undefined;
-  const location = valueLocationOf(task.keywordSource, keyword);
-  const value = templar.renderDeep(task.keywords[keyword], vars, location);
-  if (keyword === 'with_items') {
-    const list = Array.isArray(value) ? value : [value];
-    return list.flatMap((v) => (Array.isArray(v) ? v : [v]));
+type Vars = Readonly<Record<string, unknown>>;
+
+/** The `with_<lookup>` keyword of a node, if it has one. */
+function withKeyword(node: NodeBase): string | undefined {
+  return Object.keys(node.keywords).find((k) => k.startsWith('with_') && node.keywords[k] !== undefined);
+}
+
+/** Strings rendered one by one, those naming an undefined variable kept as written (`with_first_found` skips them). */
+function renderLeniently(templar: Templar, value: unknown, vars: Vars, location: SourceLocation | undefined): unknown {
+  if (typeof value === 'string') {
+    try {
+      return templar.render(value, vars, location);
+    } catch {
+      return value;
+    }
   }
-  if (!Array.isArray(value)) {
-    throw new KbrunError('E_KEYWORD_TYPE', `'loop' needs a list, got ${value === null ? 'null' : typeof value}`, {
-      location,
-      hint: "for a mapping use {{ dict2items x }} (or 'x | dict2items'); for a string, put it in a list",
-    });
-  }
+  if (Array.isArray(value)) return value.map((v) => renderLeniently(templar, v, vars, location));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderLeniently(templar, v, vars, location)]));
   return value;
+}
+
+/**
+ * The items of a node's `loop` or `with_<lookup>` (the lookup run on the rendered terms, as Ansible does: a string is
+ * one term, a list its terms), rendered for one host; undefined when the node does not loop.
+ */
+export function loopItems(task: NodeBase, templar: Templar, vars: Vars): unknown[] | undefined {
+  if (task.keywords['loop'] !== undefined) {
+    const location = valueLocationOf(task.keywordSource, 'loop');
+    const value = templar.renderDeep(task.keywords['loop'], vars, location);
+    if (!Array.isArray(value)) {
+      throw new KbrunError('E_KEYWORD_TYPE', `'loop' needs a list, got ${value === null ? 'null' : typeof value}`, {
+        location,
+        hint: "for a mapping use {{ dict2items x }} (or 'x | dict2items'); for a string, put it in a list",
+      });
+    }
+    return value;
+  }
+  const keyword = withKeyword(task);
+  if (!keyword) return undefined;
+  const name = keyword.slice('with_'.length);
+  const location = valueLocationOf(task.keywordSource, keyword);
+  const raw = task.keywords[keyword];
+  const value = name === 'first_found' ? renderLeniently(templar, raw, vars, location) : templar.renderDeep(raw, vars, location);
+  let terms = Array.isArray(value) ? value : [value];
+  // As in Ansible, a with_first_found term that still holds a template (an undefined variable) is left out whole.
+  if (name === 'first_found') terms = terms.filter((term) => !Templar.containsTemplate(term));
+  const action = 'action' in task ? String(task.action) : '';
+  try {
+    return withLoopItems(vars, name, terms, action);
+  } catch (error) {
+    if (error instanceof KbrunError && !error.location) throw new KbrunError(error.code, `${keyword}: ${error.message}`, { location, hint: error.hint, cause: error });
+    throw error;
+  }
 }
 
 /** Loop settings from `loop_control`, with Ansible's defaults. */

@@ -127,10 +127,11 @@ export class BatchRun {
     for (const host of stillFailed) failures.failed.add(host);
   }
 
-  /** `ansible_play_hosts` / `ansible_play_batch`: the play's and the batch's hosts still running. */
+  /** `ansible_play_hosts` / `ansible_play_batch` (and its old name `play_hosts`): the play's and the batch's hosts still running. */
   private updatePlayMagic(): void {
     this.run.vars.setPlayMagic('ansible_play_hosts', this.alive(this.playHosts));
     this.run.vars.setPlayMagic('ansible_play_batch', this.alive(this.hosts));
+    this.run.vars.setPlayMagic('play_hosts', this.alive(this.hosts));
   }
 
   /** `ansible_failed_task` / `ansible_failed_result` of each host's last failure, for rescue sections. */

@@ -20,11 +20,13 @@ import { processSecrets } from '../secrets/process-secrets.js';
 import { redactEvent } from './redact-event.js';
 import { Templar } from '../template/templar.js';
 import { createClock, type Clock } from '../util/clock.js';
+import { playRoleMagic, runMagic } from '../vars/run-magic.js';
 import { layer, VariableManager, type Layer } from '../vars/variable-manager.js';
 import { orderHosts, splitBatches } from './batches.js';
 import { BatchRun, type BatchServices, type HostFailures } from './play-runner.js';
 import { ProgressBoard } from './progress-board.js';
 import type { RunContext } from './run-context.js';
+import { TaskLookups, type LookupServices } from './task-lookups.js';
 import { RunStats } from './stats.js';
 import { TagFilter } from './tag-filter.js';
 
@@ -65,6 +67,8 @@ export interface RunPlaybookOptions {
   inventoryPlugins?: Readonly<Record<string, InventoryPlugin>>;
   /** Hosts/servers destructive modules may never touch (refused before any call). */
   protectedHosts?: readonly string[];
+  /** The settings file the run was configured from (`ansible_config_file`). */
+  configFile?: string;
   /** Seconds any task may run when it sets no `timeout` keyword (Ansible's TASK_TIMEOUT); none when 0 or undefined. */
   taskTimeout?: number;
   clock?: Clock;
@@ -97,13 +101,20 @@ export async function executePlaybook(playbook: Playbook, inventory: Inventory, 
   const templar = new Templar();
   const extraVars = options.extraVars ?? {};
   const check = options.check ?? false;
-  const vars = new VariableManager(inventory, templar, extraVars, {
-    ansible_check_mode: check,
-    ansible_diff_mode: options.diff ?? false,
-    ansible_verbosity: options.verbosity ?? 0,
-    playbook_dir: playbook.directory,
-    ansible_version: { full: '2.14.0', major: 2, minor: 14, revision: 0, string: 'kbrun' },
+  const magic = runMagic({
+    playbookDir: playbook.directory,
+    check,
+    diff: options.diff ?? false,
+    verbosity: options.verbosity ?? 0,
+    forks: Math.max(1, options.forks ?? 50),
+    tags: options.tags ?? [],
+    skipTags: options.skipTags ?? [],
+    limit: options.limit,
+    inventorySources: Array.isArray(options.inventory) ? options.inventory : [],
+    configFile: options.configFile,
   });
+  const lookups: LookupServices = { templar, inventory, playbookDir: playbook.directory, warn: (message) => emit({ type: 'warning', message }) };
+  const vars = new VariableManager(inventory, templar, extraVars, magic, (taskVars, node) => new TaskLookups(lookups, taskVars, node));
   const stats = new RunStats();
   const failures: HostFailures = { failed: new Set(), unreachable: new Set() };
   const connections = new Map<string, Promise<Connection>>();
@@ -170,7 +181,7 @@ export async function executePlaybook(playbook: Playbook, inventory: Inventory, 
         continue;
       }
       for (const host of hosts) stats.touch(host);
-      vars.startPlay(await playLayers(play, playbook, templar, extraVars), { ansible_play_name: play.name, ansible_play_hosts_all: hosts });
+      vars.startPlay(await playLayers(play, playbook, templar, extraVars), { ansible_play_name: play.name, ansible_play_hosts_all: hosts, ...playRoleMagic(play.roleNames) });
       const batches = splitBatches(hosts, templar.renderDeep(play.keywords['serial'], extraVars));
       for (const [index, batch] of batches.entries()) {
         emit({ type: 'batch_start', play: play.name, batch: index + 1, of: batches.length, hosts: batch });
@@ -226,7 +237,7 @@ async function loadInclude(node: Include, target: string, registry: ModuleRegist
     errors,
     directory: node.directory,
     rolesPath: [resolve(playbookDirectory, 'roles'), ...rolesPath],
-    keywords: Object.fromEntries(Object.entries(node.keywords).filter(([k]) => !['when', 'loop', 'with_items', 'loop_control', 'tags', 'name', 'vars', 'include_tasks', 'include_role'].includes(k))),
+    keywords: Object.fromEntries(Object.entries(node.keywords).filter(([k]) => !k.startsWith('with_') && !['when', 'loop', 'loop_control', 'tags', 'name', 'vars', 'include_tasks', 'include_role'].includes(k))),
     conditions: [],
     vars: node.vars,
     defaults: node.defaults,

@@ -7,6 +7,7 @@ import type { ModuleContext, ModuleResult } from '../modules/define-module.js';
 import { validateModuleArgs } from '../modules/validate-args.js';
 import { locationOf, valueLocationOf } from '../source/yaml-loader.js';
 import { stringify } from '../template/templar.js';
+import { searchPathOf } from '../vars/node-magic.js';
 import { layer, type TaskScope } from '../vars/variable-manager.js';
 import { processSecrets } from '../secrets/process-secrets.js';
 import { withBecome, becomeOf } from '../connection/become.js';
@@ -38,7 +39,7 @@ export function taskScope(node: NodeBase): TaskScope {
       redactor.collect(source.values);
       return layer(source.values, source.location);
     };
-    scope = { defaults: node.defaults.map(toLayer), layers: node.vars.map(toLayer) };
+    scope = { defaults: node.defaults.map(toLayer), layers: node.vars.map(toLayer), node };
     scopes.set(node, scope);
   }
   return scope;
@@ -173,7 +174,7 @@ async function runOnce(run: RunContext, task: Task, info: TaskInfo, host: string
       environment,
       evaluate: (expression) => compileExpression(expression).evaluate(vars),
       render: (text, name) => run.templar.renderText(text, vars, name),
-      findFile: (kind, path) => findControllerFile(task.role ? [task.role.directory, task.directory, run.playbookDirectory] : [task.directory, run.playbookDirectory], kind, path),
+      findFile: (kind, path) => findControllerFile(searchPathOf(task, run.playbookDirectory), kind, path),
       sleep: (ms) => run.clock.sleep(ms, signal),
       progress: (detail) => {
         lastProgress = detail;

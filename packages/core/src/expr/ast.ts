@@ -12,6 +12,8 @@ export interface NodeBase {
 export interface LiteralNode extends NodeBase {
   readonly kind: 'literal';
   readonly value: string | number | boolean | null;
+  /** A float literal (`1.0`, `1e3`): a float even when its value is whole, as in Python. */
+  readonly float?: boolean;
 }
 
 /** A top-level variable reference. */
@@ -42,6 +44,8 @@ export interface SliceNode extends NodeBase {
 export interface ListNode extends NodeBase {
   readonly kind: 'list';
   readonly items: readonly Node[];
+  /** Written as a tuple `(a, b)`: a list that prints as Python prints a tuple. */
+  readonly tuple?: boolean;
 }
 
 /** `{'k': v, ...}`. */
@@ -132,6 +136,14 @@ export interface CallNode extends NodeBase {
   readonly kwargs: readonly KeywordArg[];
 }
 
+/** `name(args)`: a call of one of the closed table of global functions (`range`, `lookup`, `query`…). */
+export interface GlobalCallNode extends NodeBase {
+  readonly kind: 'global';
+  readonly name: string;
+  readonly args: readonly Node[];
+  readonly kwargs: readonly KeywordArg[];
+}
+
 /** Any expression node. */
 export type Node =
   | LiteralNode
@@ -147,4 +159,5 @@ export type Node =
   | ConditionalNode
   | FilterNode
   | TestNode
-  | CallNode;
+  | CallNode
+  | GlobalCallNode;

@@ -1,7 +1,9 @@
+import { KbrunError } from '../errors/kbrun-error.js';
 import { findFilter, FILTERS } from '../template/filters.js';
 import { editDistance, suggest } from '../util/similar.js';
 import type { BinaryOp, CompareOp, KeywordArg, MemberNode, NameNode, Node } from './ast.js';
 import { ExpressionError, UndefinedVariableError } from './errors.js';
+import { GLOBALS } from './globals.js';
 import { callMethod, METHOD_NAMES } from './methods.js';
 import {
   pyAdd,
@@ -251,6 +253,8 @@ class Builder {
         return this.buildTest(node);
       case 'call':
         return this.buildCall(node);
+      case 'global':
+        return this.buildGlobal(node);
     }
   }
 
@@ -442,6 +446,26 @@ class Builder {
         return callMethod(r, method, args, kwargs);
       } catch (e) {
         throw this.locate(e, node.at);
+      }
+    };
+  }
+
+  /** `name(args)`: only the closed GLOBALS table; a lookup's own errors (KbrunError, with their code) pass through. */
+  private buildGlobal(node: Extract<Node, { kind: 'global' }>): Evaluator {
+    const fn = GLOBALS[node.name];
+    if (!fn) {
+      const did = hint(node.name, () => Object.keys(GLOBALS));
+      this.fail(`unknown function '${node.name}'${did ? `; ${did}` : ''} (functions: ${Object.keys(GLOBALS).join(', ')}; filters are written x | name)`, node.at);
+    }
+    const argsOf = this.buildArgs(node.args, node.kwargs);
+    const prefix = `${node.name}(): `;
+    return (vars) => {
+      const [args, kwargs] = argsOf(vars);
+      try {
+        return fn(args, kwargs, vars);
+      } catch (e) {
+        if (e instanceof KbrunError) throw e;
+        throw this.locate(e, node.at, e instanceof Error && e.message.startsWith(node.name) ? '' : prefix);
       }
     };
   }

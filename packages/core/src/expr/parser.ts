@@ -316,12 +316,12 @@ class Parser {
           continue;
         }
         if (node.kind === 'name') {
-          this.fail(
-            `calling '${node.name}(...)' is not supported: expressions can only call methods of strings, lists and dicts (e.g. x.startswith('a')) and use filters (x | name)`,
-            node.start,
-          );
+          const { args, kwargs } = this.parseArguments(`arguments of '${node.name}(...)'`);
+          node = { kind: 'global', name: node.name, args, kwargs, start: node.start, end: this.lastEnd, at: node.start };
+          lastWasDotName = false;
+          continue;
         }
-        this.fail('this value cannot be called: only methods of strings, lists and dicts can be called', t.start);
+        this.fail('this value cannot be called: only global functions (range, lookup, query…) and methods of strings, lists and dicts can be called', t.start);
       } else {
         return node;
       }

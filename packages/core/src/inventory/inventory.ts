@@ -6,6 +6,8 @@ export interface InventoryHost {
   groups: Set<string>;
   /** True for the implicit `localhost` (not a member of `all`). */
   implicit?: boolean;
+  /** The inventory file that first named the host (`inventory_file`); undefined for `-i a,b,` lists and plugins. */
+  source?: string;
 }
 
 /** One inventory group. */
@@ -51,11 +53,11 @@ export class Inventory {
     if (parent !== 'all') this.groups.get('all')!.children.delete(child);
   }
 
-  /** Adds (or updates) a host in a group. */
-  addHost(name: string, group: string, vars: Record<string, unknown> = {}): InventoryHost {
+  /** Adds (or updates) a host in a group; `source` is the inventory file it is read from. */
+  addHost(name: string, group: string, vars: Record<string, unknown> = {}, source?: string): InventoryHost {
     let host = this.hosts.get(name);
     if (!host || host.implicit) {
-      host = { name, vars: {}, groups: new Set() };
+      host = { name, vars: {}, groups: new Set(), ...(source === undefined ? {} : { source }) };
       this.hosts.set(name, host);
     }
     Object.assign(host.vars, vars);

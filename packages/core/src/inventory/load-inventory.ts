@@ -68,12 +68,12 @@ async function addYamlFile(inventory: Inventory, file: string, errors: KbrunErro
     errors.push(new KbrunError('E_INVENTORY', `${basename(file)}: an inventory must be a mapping of groups (all: {hosts: …, children: …})`, { location: locationOf(root) ?? { file, line: 1, col: 1 } }));
     return;
   }
-  for (const [name, body] of Object.entries(root)) addGroup(inventory, name, body, root, errors, new Set());
+  for (const [name, body] of Object.entries(root)) addGroup(inventory, name, body, root, errors, new Set(), file);
 }
 
 const GROUP_KEYS = ['hosts', 'children', 'vars'];
 
-function addGroup(inventory: Inventory, name: string, body: unknown, parent: object, errors: KbrunError[], path: Set<string>): void {
+function addGroup(inventory: Inventory, name: string, body: unknown, parent: object, errors: KbrunError[], path: Set<string>, file: string): void {
   if (path.has(name)) {
     errors.push(new KbrunError('E_INVENTORY', `group '${name}' contains itself`, { location: locationOf(parent, name) }));
     return;
@@ -103,7 +103,7 @@ function addGroup(inventory: Inventory, name: string, body: unknown, parent: obj
           errors.push(new KbrunError('E_INVENTORY', `variables of host '${pattern}' must be a mapping`, { location: valueLocationOf(hosts, pattern) }));
           continue;
         }
-        for (const host of expandHostRange(pattern)) inventory.addHost(host, name, { ...(vars ?? {}) });
+        for (const host of expandHostRange(pattern)) inventory.addHost(host, name, { ...(vars ?? {}) }, file);
       }
     }
   }
@@ -114,7 +114,7 @@ function addGroup(inventory: Inventory, name: string, body: unknown, parent: obj
     } else {
       for (const [child, childBody] of Object.entries(children)) {
         inventory.addChild(name, child);
-        addGroup(inventory, child, childBody, children, errors, new Set([...path, name]));
+        addGroup(inventory, child, childBody, children, errors, new Set([...path, name]), file);
       }
     }
   }

@@ -1,3 +1,5 @@
+import { LOOKUPS, UNSUPPORTED_LOOKUPS } from '../lookups/lookup-table.js';
+
 /** Where a keyword may appear. */
 export type KeywordScope = 'play' | 'task';
 
@@ -32,8 +34,8 @@ const both: KeywordScope[] = ['play', 'task'];
 const task: KeywordScope[] = ['task'];
 const play: KeywordScope[] = ['play'];
 
-/** Every play and task keyword kbrun knows, with its status. */
-export const KEYWORDS: readonly KeywordSpec[] = [
+/** The play and task keywords other than the `with_<lookup>` loops. */
+const BASE_KEYWORDS: readonly KeywordSpec[] = [
   { name: 'name', scopes: both, schema: str, status: 'supported', description: 'A name shown in the output (TASK [...] / PLAY [...]).' },
   { name: 'hosts', scopes: play, schema: stringList, status: 'supported', description: 'Host pattern the play runs on (host, group, glob, a:b, a:&b, a:!b).' },
   { name: 'vars', scopes: both, schema: stringMap, status: 'supported', description: 'Variables for this play or task (templated lazily).' },
@@ -52,7 +54,6 @@ export const KEYWORDS: readonly KeywordSpec[] = [
   { name: 'ignore_unreachable', scopes: both, schema: templatedBool, status: 'supported', description: 'An unreachable result does not remove the host from the play.' },
   { name: 'when', scopes: task, schema: condition, status: 'supported', description: 'Condition (expression, or list of expressions meaning AND); evaluated per loop item.' },
   { name: 'loop', scopes: task, schema: { type: ['array', 'string', 'object'] }, status: 'supported', description: 'Run the task once per item (`item`).' },
-  { name: 'with_items', scopes: task, schema: { type: ['array', 'string'] }, status: 'supported', description: 'Old form of `loop` (lists are flattened one level).' },
   { name: 'loop_control', scopes: task, schema: { type: 'object', properties: { loop_var: str, index_var: str, label: { type: ['string', 'number'] }, pause: { type: ['number', 'string'] }, extended: templatedBool }, additionalProperties: false }, status: 'supported', description: '`loop_var`, `index_var`, `label`, `pause` (seconds between items), `extended`.' },
   { name: 'register', scopes: task, schema: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, status: 'supported', description: 'Store the task\'s result in this host variable.' },
   { name: 'until', scopes: task, schema: condition, status: 'supported', description: 'Retry the task until this condition holds (see `retries`, `delay`).' },
@@ -106,6 +107,22 @@ export const KEYWORDS: readonly KeywordSpec[] = [
   { name: 'accelerate_ipv6', scopes: play, schema: templatedBool, status: 'unsupported', reason: 'removed from Ansible long ago', description: 'Accelerated mode (obsolete).' },
   { name: 'accelerate_port', scopes: play, schema: intOrTemplate, status: 'unsupported', reason: 'removed from Ansible long ago', description: 'Accelerated mode (obsolete).' },
 ];
+
+/** `with_<lookup>`: one keyword per lookup, each running its lookup on the rendered terms for the loop's items. */
+function withKeywords(): KeywordSpec[] {
+  const loops: KeywordSpec[] = Object.entries(LOOKUPS).map(([name, spec]) => ({
+    name: `with_${name}`,
+    scopes: task,
+    schema: { type: ['array', 'string', 'object', 'number', 'boolean', 'null'] },
+    status: 'supported',
+    description: name === 'items' ? 'Old form of `loop` (lists are flattened one level).' : `Loop over the \`${name}\` lookup's items: ${spec.description}`,
+  }));
+  for (const [name, reason] of Object.entries(UNSUPPORTED_LOOKUPS)) loops.push({ name: `with_${name}`, scopes: task, schema: {}, status: 'unsupported', reason, description: `Loop over the \`${name}\` lookup.` });
+  return loops;
+}
+
+/** Every play and task keyword kbrun knows, with its status (the loop keywords `with_<lookup>` included). */
+export const KEYWORDS: readonly KeywordSpec[] = [...BASE_KEYWORDS, ...withKeywords()];
 
 /** Keyword specs by name for one scope. */
 export function keywordsFor(scope: KeywordScope): Map<string, KeywordSpec> {

@@ -108,7 +108,21 @@ async function loadPlay(entry: unknown, location: SourceLocation | undefined, fi
     keywords,
     tags: scope.tags,
     directory,
+    roleNames: playRoleNames([pre, roles, tasks, post]),
   };
+}
+
+/** The roles whose tasks a play holds (those of `roles:` and import_role; include_role's come at run time), in order. */
+function playRoleNames(sections: readonly TaskNode[][]): string[] {
+  const names = new Set<string>();
+  const visit = (nodes: readonly TaskNode[]): void => {
+    for (const node of nodes) {
+      if (node.role) names.add(node.role.name);
+      if (node.kind === 'block') [node.block, node.rescue, node.always].forEach(visit);
+    }
+  };
+  sections.forEach(visit);
+  return [...names];
 }
 
 /** `roles:` entries: a name, or a mapping with `role:`/`name:`, `when`, `tags`, `vars` and role parameters. */

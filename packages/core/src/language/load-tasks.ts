@@ -43,6 +43,10 @@ async function loadNode(entry: unknown, location: SourceLocation | undefined, sc
     return [];
   }
   const others = checkKeywords(entry, TASK_KEYWORDS, 'task', scope.errors, scope.registry);
+  const loops = Object.keys(entry).filter((k) => k === 'loop' || (k.startsWith('with_') && TASK_KEYWORDS.has(k)));
+  if (loops.length > 1) {
+    scope.errors.push(new KbrunError('E_PLAYBOOK_SHAPE', `a task loops once: ${loops.map((k) => `'${k}'`).join(' and ')} are both given`, { location: locationOf(entry, loops[1]!), hint: 'keep `loop` or one `with_<lookup>`' }));
+  }
   const special = SPECIAL.find((k) => entry[k] !== undefined);
   if (special && others.length > 0) {
     for (const key of others) scope.errors.push(new KbrunError('E_UNKNOWN_KEYWORD', `'${key}' cannot be used with '${special}'.${didYouMean(key, TASK_KEYWORDS.keys())}`, { location: locationOf(entry, key) }));

@@ -20,6 +20,8 @@ export interface VarsSource {
 export interface RoleRef {
   name: string;
   directory: string;
+  /** The role whose task included or imported this one (`ansible_parent_role_names`). */
+  parent?: RoleRef | undefined;
 }
 
 /** What every node of a task list carries after loading: inherited scope folded in. */
@@ -109,6 +111,8 @@ export interface Play {
   keywords: Readonly<Record<string, unknown>>;
   tags: readonly string[];
   directory: string;
+  /** The roles of its `roles:` section and its import_role tasks (`ansible_play_role_names`). */
+  roleNames: readonly string[];
 }
 
 /** A loaded, validated playbook. */

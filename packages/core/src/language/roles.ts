@@ -30,7 +30,8 @@ export interface RoleHandlerSink {
 export async function loadRoleTasks(name: string, params: Record<string, unknown>, own: Record<string, unknown>, scope: LoadScope, location: SourceLocation | undefined, tasksFrom = 'main'): Promise<TaskNode[]> {
   const role = await readRole(name, scope, location);
   if (!role) return [];
-  const inner = childScope(scope, own, { role: role.ref, directory: join(role.ref.directory, 'tasks'), defaults: [...scope.defaults, ...(role.defaults ? [role.defaults] : [])] }, location);
+  const ref: RoleRef = scope.role ? { ...role.ref, parent: scope.role } : role.ref;
+  const inner = childScope(scope, own, { role: ref, directory: join(role.ref.directory, 'tasks'), defaults: [...scope.defaults, ...(role.defaults ? [role.defaults] : [])] }, location);
   const paramsLayer = Object.keys(params).length > 0 ? [{ values: params, location }] : [];
   const roleScope: LoadScope = { ...inner, vars: [...inner.vars, ...(role.vars ? [role.vars] : []), ...paramsLayer] };
   const sink = scope.roleHandlers;

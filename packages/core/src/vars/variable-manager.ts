@@ -1,7 +1,12 @@
+import { dirname } from 'node:path';
 import { KbrunError } from '../errors/kbrun-error.js';
+import { attachExpressionContext, type ExpressionContext } from '../expr/expression-context.js';
 import type { Inventory } from '../inventory/inventory.js';
+import type { NodeBase } from '../language/model.js';
+import { processSecrets } from '../secrets/process-secrets.js';
 import type { SourceLocation } from '../source/location.js';
 import { OMIT, Templar } from '../template/templar.js';
+import { nodeMagic, searchPathOf } from './node-magic.js';
 
 type Vars = Record<string, unknown>;
 
@@ -17,11 +22,15 @@ export function layer(values: Readonly<Vars>, location?: SourceLocation): Layer 
   return { values, templated: Object.keys(values).filter((k) => Templar.containsTemplate(values[k])), location };
 }
 
-/** The variable layers a task brings: role defaults (lowest) and block/role/task vars. */
+/** The variable layers a task brings: role defaults (lowest) and block/role/task vars; the node gives role magic variables. */
 export interface TaskScope {
   defaults: readonly Layer[];
   layers: readonly Layer[];
+  node?: NodeBase;
 }
+
+/** Makes the lookup context of a task's variables (the engine's, kept out of reach of expressions). */
+export type ContextFactory = (vars: Readonly<Vars>, node: NodeBase | undefined) => ExpressionContext;
 
 const NO_SCOPE: TaskScope = { defaults: [], layers: [] };
 
@@ -51,7 +60,8 @@ export class VariableManager {
     private readonly inventory: Inventory,
     private readonly templar: Templar,
     extraVars: Vars,
-    private readonly magic: Vars,
+    private readonly magic: Vars & { playbook_dir: string },
+    private readonly contextFor?: ContextFactory,
   ) {
     this.extra = layer(extraVars);
     this.groups = inventory.groupsMap();
@@ -117,13 +127,20 @@ export class VariableManager {
     ];
     const vars = this.merge(layers);
     Object.assign(vars, this.magic, this.playMagic);
+    const source = this.inventory.hosts.get(host)?.source;
     vars['inventory_hostname'] = host;
     vars['inventory_hostname_short'] = host.split('.')[0];
+    vars['inventory_file'] = source ?? null;
+    vars['inventory_dir'] = source === undefined ? null : dirname(source);
     vars['group_names'] = inventory.groupNames;
     vars['groups'] = this.groups;
     vars['hostvars'] = this.hostvars;
     vars['omit'] = OMIT;
+    if (!Object.hasOwn(vars, 'ansible_facts')) vars['ansible_facts'] = {};
+    if (scope.node) Object.assign(vars, nodeMagic(scope.node, this.magic.playbook_dir));
+    else vars['ansible_search_path'] = searchPathOf(undefined, this.magic.playbook_dir);
     if (loopVars) Object.assign(vars, loopVars);
+    if (this.contextFor) attachExpressionContext(vars, this.contextFor(vars, scope.node));
     return vars;
   }
 
@@ -180,6 +197,9 @@ export class VariableManager {
         resolving = true;
         try {
           const value = this.templar.renderDeep(raw, vars, location);
+          // What a secret-named variable renders to (a password lookup, a vault value) is redacted everywhere.
+          const { redactor } = processSecrets();
+          if (redactor.isSecretName(key)) redactor.collect({ [key]: value });
           Object.defineProperty(vars, key, { value, enumerable: true, configurable: true, writable: true });
           return value;
         } finally {

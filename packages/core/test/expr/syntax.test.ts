@@ -85,7 +85,9 @@ describe('syntax', () => {
     expect(syntaxError('a b').message).toContain("unexpected 'b' after a complete expression");
     expect(syntaxError("'abc").offset).toBe(0);
     expect(syntaxError("'abc").message).toContain('unterminated string');
-    expect(syntaxError('foo(1)').message).toContain("calling 'foo(...)' is not supported");
+    expect(syntaxError('zzz(1)').message).toContain("unknown function 'zzz' (functions: range, dict, now, undef, lookup, query, q; filters are written x | name)");
+    expect(syntaxError('rnage(3)').message).toContain("unknown function 'rnage'; did you mean 'range'?");
+    expect(syntaxError('(1)(2)').message).toContain('this value cannot be called');
     expect(syntaxError('a && b').message).toContain("use 'and'");
     expect(syntaxError('!a').message).toContain("use 'not'");
     expect(syntaxError('{{ a }}').message).toContain("without '{{ }}'");

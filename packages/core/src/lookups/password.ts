@@ -1,0 +1,97 @@
+import { randomInt } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { intOption, lookupError, stringTerm } from './lookup-options.js';
+import type { LookupOptions, LookupSpec } from './lookup-types.js';
+import { parseKv } from './parse-kv.js';
+import { PythonRandom } from './python-random.js';
+
+const LETTERS_LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const LETTERS_UPPER = LETTERS_LOWER.toUpperCase();
+const DIGITS = '0123456789';
+const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+const WHITESPACE = ' \t\n\r\x0b\x0c';
+
+/** The character classes of Python's `string` module that `chars` may name. */
+const CHAR_CLASSES: Readonly<Record<string, string>> = {
+  ascii_letters: LETTERS_LOWER + LETTERS_UPPER,
+  ascii_lowercase: LETTERS_LOWER,
+  ascii_uppercase: LETTERS_UPPER,
+  digits: DIGITS,
+  hexdigits: `${DIGITS}abcdefABCDEF`,
+  octdigits: '01234567',
+  punctuation: PUNCTUATION,
+  printable: DIGITS + LETTERS_LOWER + LETTERS_UPPER + PUNCTUATION + WHITESPACE,
+  whitespace: WHITESPACE,
+};
+
+const PARAMS = ['length', 'encrypt', 'chars', 'ident', 'seed'];
+
+/** `chars` as a list of specs: a string is split on commas, `,,` standing for a comma itself. */
+function charSpecs(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map((v) => stringTerm('password', v));
+  const text = stringTerm('password', value);
+  return [...(text.includes(',,') ? [','] : []), ...text.replace(/,,/g, ',').split(',').filter(Boolean)];
+}
+
+/** The candidate characters: named classes expanded, other specs taken literally, quotes removed (as Ansible does). */
+function candidateChars(specs: readonly string[]): string {
+  const chars = specs.map((spec) => (Object.hasOwn(CHAR_CLASSES, spec) ? CHAR_CLASSES[spec]! : spec)).join('').replace(/["']/g, '');
+  if (chars === '') throw lookupError('password', 'chars leaves no character to choose from');
+  return chars;
+}
+
+/** `path key=value…`: the file path and the inline options, which win over the keyword options. */
+function parseTerm(term: string, options: LookupOptions): { path: string; params: LookupOptions } {
+  const space = term.indexOf(' ');
+  if (space < 0) return { path: term, params: options };
+  let path = term.slice(0, space);
+  const inline = parseKv(term.slice(space + 1));
+  if (inline['_raw_params'] !== undefined) {
+    path = `${path} ${inline['_raw_params']}`;
+    delete inline['_raw_params'];
+    if (!term.startsWith(path)) throw lookupError('password', `unrecognized value after the key=value options in '${term}'`);
+  }
+  const unknown = Object.keys(inline).filter((k) => !PARAMS.includes(k));
+  if (unknown.length > 0) throw lookupError('password', `unknown option(s) ${unknown.join(', ')} (options: ${PARAMS.join(', ')})`);
+  return { path, params: { ...options, ...inline } };
+}
+
+function generate(length: number, chars: string, seed: unknown): string {
+  const pool = [...chars];
+  if (seed === null || seed === undefined) return Array.from({ length }, () => pool[randomInt(pool.length)]).join('');
+  const random = new PythonRandom(stringTerm('password', seed));
+  return Array.from({ length }, () => random.choice(pool)).join('');
+}
+
+/**
+ * `password`: the password stored in a controller file; a new random one is generated (`length`, `chars`, `seed`) and
+ * written (mode 0600, directories 0700) when the file does not exist yet, so later runs read the same password back.
+ */
+export const passwordLookup: LookupSpec = {
+  description: 'A password kept in a controller file: generated once (`length`, `chars`, `seed`) and written 0600, then read back; `encrypt`/`ident` are refused.',
+  options: { length: 20, chars: ['ascii_letters', 'digits', '.,:-_'], seed: null, encrypt: null, ident: null },
+  secret: true,
+  run: (terms, options, env) =>
+    terms.map((term) => {
+      const { path: given, params } = parseTerm(stringTerm('password', term), options);
+      if (params['encrypt'] !== null && params['encrypt'] !== undefined) {
+        throw lookupError('password', `encrypt=${String(params['encrypt'])} is not supported by kbrun`, 'drop encrypt= and hash the clear password where it is used');
+      }
+      if (params['ident'] !== null && params['ident'] !== undefined) throw lookupError('password', 'ident= only applies with encrypt=, which kbrun does not support');
+      const path = given.startsWith('~') ? join(homedir(), given.slice(1)) : isAbsolute(given) ? given : resolve(env.playbookDir, given);
+      if (path !== '/dev/null' && existsSync(path)) {
+        const content = readFileSync(path, 'utf8').replace(/[ \t\n\r\x0b\x0c]+$/, '');
+        // A file written with encrypt= holds `password salt=…`: the password is what comes before.
+        const salt = content.lastIndexOf(' salt=');
+        return salt < 0 ? content : content.slice(0, salt);
+      }
+      const password = generate(intOption('password', params, 'length'), candidateChars(charSpecs(params['chars'])), params['seed']);
+      if (path !== '/dev/null') {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        writeFileSync(path, `${password}\n`, { mode: 0o600 });
+      }
+      return password;
+    }),
+};

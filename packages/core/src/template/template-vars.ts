@@ -1,0 +1,34 @@
+import { readFileSync, statSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { pyDatetimeText } from '../expr/py-datetime.js';
+
+/** The user name of a uid (from /etc/passwd), or the uid as text when it has none. */
+function userName(uid: number): string {
+  if (uid === process.getuid?.()) return userInfo().username;
+  try {
+    const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[2] === String(uid));
+    if (line) return line.split(':')[0]!;
+  } catch {
+    // no passwd file: the uid it is
+  }
+  return String(uid);
+}
+
+/**
+ * The variables Ansible gives a template file: `template_host`, `template_path` (as written), `template_fullpath`,
+ * `template_uid` (the file's owner), `template_mtime`, `template_run_date`, `template_destpath` and `ansible_managed`.
+ */
+export function templateFileVars(path: string, fullPath: string, destPath?: string): Record<string, unknown> {
+  const info = statSync(fullPath);
+  return {
+    template_host: hostname(),
+    template_path: path,
+    template_fullpath: resolve(fullPath),
+    template_uid: userName(info.uid),
+    template_mtime: pyDatetimeText(info.mtime, false),
+    template_run_date: pyDatetimeText(new Date(), false),
+    template_destpath: destPath ?? null,
+    ansible_managed: 'Ansible managed',
+  };
+}
