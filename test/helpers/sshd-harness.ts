@@ -35,8 +35,10 @@ export interface SshdHostSpec {
   address?: string;
   /** sshd's MaxSessions (default 10, as sshd's own default). */
   maxSessions?: number;
-  /** sshd's LogLevel (default VERBOSE; DEBUG1 logs each forwarding a jump host does). */
+  /** sshd's LogLevel (default VERBOSE; DEBUG1 logs each forwarding it does: jump hosts, streams from the target). */
   logLevel?: 'INFO' | 'VERBOSE' | 'DEBUG1';
+  /** sshd's AllowTcpForwarding (default yes; `no` refuses direct-tcpip channels: jump hosts and streams from the target). */
+  allowTcpForwarding?: 'yes' | 'no' | 'local' | 'remote';
 }
 
 /** What to start. */
@@ -206,7 +208,7 @@ async function startHost(dir: string, spec: SshdHostSpec, name: string, address:
       'MaxStartups 200:30:400',
       'MaxAuthTries 10',
       'LoginGraceTime 30',
-      'AllowTcpForwarding yes',
+      `AllowTcpForwarding ${spec.allowTcpForwarding ?? 'yes'}`,
       'X11Forwarding no',
       'PrintMotd no',
       'UseDNS no',

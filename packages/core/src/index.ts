@@ -4,6 +4,7 @@ export { formatLocation, renderExcerpt, type SourceLocation } from './source/loc
 export { parseYaml, loadYamlFile, readVarsFile, locationOf, valueLocationOf } from './source/yaml-loader.js';
 export { ConnectionError, type Connection, type ExecOptions, type ExecResult, type PutOptions } from './connection/connection.js';
 export { LocalConnection } from './connection/local-connection.js';
+export { TcpConnectError, tcpFailureOfErrno, type TcpFailure, type TcpOptions } from './connection/tcp-stream.js';
 export { withBecome, type BecomeOptions } from './connection/become.js';
 export { sudoPlan, type SudoPlan } from './connection/sudo-plan.js';
 export { SudoDialog, type SudoDialogIo } from './connection/sudo-dialog.js';
@@ -20,6 +21,7 @@ export {
 export type { EventListener, HostStats, HostStatus, KbrunEvent, TaskInfo } from './events/events.js';
 export { dial, setAddressMap, type AddressMap, type DialOptions } from './net/dialer.js';
 export { guardedDispatcher } from './net/http-dispatcher.js';
+export { connectionDispatcher, startTls, streamDispatcher, type StreamDispatcherOptions, type StreamOpener, type TlsOptions } from './net/stream-dispatcher.js';
 export { enableLoopbackOnly, guardAddress, isLoopbackAddress, loopbackOnly } from './net/loopback-guard.js';
 export { shellJoin, shellQuote, shellSplit } from './util/quote.js';
 export { didYouMean, suggest } from './util/similar.js';

@@ -31,6 +31,9 @@ class RecordingConnection implements Connection {
   async get(): Promise<Buffer | null> {
     throw new Error('setup reads through its one command');
   }
+  async openTcp(): Promise<never> {
+    throw new Error('setup opens no stream');
+  }
   async close(): Promise<void> {}
 }
 

@@ -1,7 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { enableLoopbackOnly } from '@kbrun/core';
+import { createServer as createHttpsServer } from 'node:https';
+import { connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConnectionError, enableLoopbackOnly, LocalConnection, TcpConnectError, type Connection } from '@kbrun/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandMissing, requires } from '../../../test/helpers/prerequisite.js';
 import { uri } from '../src/index.js';
 import { makeContext, prepareArgs, runModule } from './helpers/target.js';
 
@@ -201,5 +207,75 @@ describe('uri', () => {
 
   it('is skipped in check mode by the engine (no check support)', () => {
     expect(uri.check).toBe('none');
+  });
+});
+
+/** A target whose streams lead to `port` on this machine whatever address was asked (or fail with `fail()`), noting what was asked. */
+function targetConnection(port: number, fail?: () => Error): { connection: Connection; asked: string[] } {
+  const asked: string[] = [];
+  const local = new LocalConnection();
+  const connection: Connection = {
+    kind: 'fake-target',
+    exec: (command, options) => local.exec(command, options),
+    put: (path, data, options) => local.put(path, data, options),
+    get: (path) => local.get(path),
+    openTcp: async (host, asking) => {
+      asked.push(`${host}:${asking}`);
+      if (fail) throw fail();
+      const socket = connect({ host: '127.0.0.1', port });
+      await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      return socket;
+    },
+    close: () => local.close(),
+  };
+  return { connection, asked };
+}
+
+const opensslMissing = commandMissing('openssl', ['version'], 'apt-get install openssl');
+
+describe('uri from the target\'s network', () => {
+  it('makes the request over a stream the connection opens, to the address as the target names it', async () => {
+    const { connection, asked } = targetConnection(Number(new URL(base).port));
+    const test = makeContext();
+    test.ctx.connection = connection;
+    // 10.0.0.20 would be refused by the controller's loopback guard: here the target opens it.
+    const result = await uri.run(prepareArgs(uri, { url: 'http://10.0.0.20:8008/json' }), test.ctx);
+    expect(result).toMatchObject({ status: 200, json: { ok: true, items: [1, 2] } });
+    expect(asked).toEqual(['10.0.0.20:8008']);
+  });
+
+  it('reports a port the target cannot reach as status -1 with the reason, and an unreachable target to the engine', async () => {
+    const refused = targetConnection(0, () => new TcpConnectError('refused', '127.0.0.1', 8008, 'on the target web'));
+    const test = makeContext();
+    test.ctx.connection = refused.connection;
+    const result = await uri.run(prepareArgs(uri, { url: 'http://127.0.0.1:8008/' }), test.ctx);
+    expect(result).toMatchObject({ failed: true, status: -1, msg: 'Status code was -1 and not [200]: Request failed: connection refused by 127.0.0.1:8008 on the target web' });
+    const gone = targetConnection(0, () => new ConnectionError('ssh to web: connect to 127.0.0.90 port 22: connection refused'));
+    test.ctx.connection = gone.connection;
+    await expect(uri.run(prepareArgs(uri, { url: 'http://127.0.0.1:8008/' }), test.ctx)).rejects.toBeInstanceOf(ConnectionError);
+  });
+
+  requires(opensslMissing)('checks certificates over the stream unless validate_certs is false', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kbrun-uri-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      const secure = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_request, response) => response.end('secure'));
+      await new Promise<void>((done) => secure.listen(0, '127.0.0.1', done));
+      try {
+        const { connection } = targetConnection((secure.address() as AddressInfo).port);
+        const test = makeContext();
+        test.ctx.connection = connection;
+        const strict = await uri.run(prepareArgs(uri, { url: 'https://127.0.0.1:8443/' }), test.ctx);
+        expect(strict).toMatchObject({ failed: true, status: -1 });
+        expect(String(strict.msg)).toMatch(/self[- ]signed/i);
+        const lenient = await uri.run(prepareArgs(uri, { url: 'https://127.0.0.1:8443/', validate_certs: false, return_content: true }), test.ctx);
+        expect(lenient).toMatchObject({ status: 200, content: 'secure' });
+      } finally {
+        secure.closeAllConnections();
+        await new Promise((done) => secure.close(done));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

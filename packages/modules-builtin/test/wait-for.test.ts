@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { enableLoopbackOnly } from '@kbrun/core';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { ConnectionError, enableLoopbackOnly, LocalConnection, TcpConnectError, type Connection } from '@kbrun/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { requires } from '../../../test/helpers/prerequisite.js';
 import { waitFor } from '../src/index.js';
 import { makeContext, useTempDir } from './helpers/target.js';
 
@@ -23,7 +25,7 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await new Promise((done) => server.close(done));
 });
 
-describe('wait_for (ports, from the controller)', () => {
+describe('wait_for (ports, a local connection: the controller\'s view)', () => {
   it('returns at once for a listening port', async () => {
     const { server, port } = await listen();
     servers.push(server);
@@ -89,6 +91,103 @@ describe('wait_for (ports, from the controller)', () => {
     expect(result).toMatchObject({ failed: true, elapsed: 0 });
     expect(result.msg).toBe('refusing to connect to address 10.1.2.3: loopback-only mode allows only 127.0.0.0/8 and ::1');
     expect(test.slept).toEqual([]);
+  });
+});
+
+/** A target whose every stream leads to `port` on this machine (whatever address was asked), or fails with `fail`. */
+function targetConnection(port: number | (() => Error)): { connection: Connection; asked: string[] } {
+  const asked: string[] = [];
+  const local = new LocalConnection();
+  const connection: Connection = {
+    kind: 'fake-target',
+    exec: (command, options) => local.exec(command, options),
+    put: (path, data, options) => local.put(path, data, options),
+    get: (path) => local.get(path),
+    openTcp: async (host, asking) => {
+      asked.push(`${host}:${asking}`);
+      if (typeof port === 'function') throw port();
+      const socket = connect({ host: '127.0.0.1', port });
+      await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      return socket;
+    },
+    close: () => local.close(),
+  };
+  return { connection, asked };
+}
+
+describe('wait_for (ports, from the target\'s network)', () => {
+  it('checks the port through the connection\'s stream, with the address as the target names it', async () => {
+    const { server, port } = await listen((socket) => socket.end('220 db.internal ESMTP ready\r\n'));
+    servers.push(server);
+    const { connection, asked } = targetConnection(port);
+    const test = makeContext();
+    test.ctx.connection = connection;
+    // 10.0.0.20 would be refused by the controller's loopback guard: here the target opens it.
+    const result = await waitFor.run({ host: '10.0.0.20', port: 25, search_regex: '^220 (\\S+)', timeout: 5 }, test.ctx);
+    expect(result).toMatchObject({ changed: false, port: 25, match_groups: ['db.internal'] });
+    expect(asked).toEqual(['10.0.0.20:25']);
+  });
+
+  it('treats a refusal on the target as not started yet, and as stopped', async () => {
+    const refused = () => new TcpConnectError('refused', '127.0.0.1', 5432, 'on the target db');
+    const { connection, asked } = targetConnection(refused);
+    const test = makeContext();
+    test.ctx.connection = connection;
+    expect((await waitFor.run({ port: 5432, timeout: 2 }, test.ctx)).msg).toBe('Timeout when waiting for 127.0.0.1:5432');
+    expect(asked.length).toBeGreaterThan(1);
+    expect((await waitFor.run({ port: 5432, state: 'stopped', timeout: 2 }, test.ctx)).failed).toBeUndefined();
+  });
+
+  it('fails at once when the target\'s sshd does not forward (no retry can change it)', async () => {
+    const prohibited = () => new TcpConnectError('prohibited', '127.0.0.1', 5432, 'on the target db', { detail: 'open failed' });
+    const { connection } = targetConnection(prohibited);
+    const test = makeContext();
+    test.ctx.connection = connection;
+    const result = await waitFor.run({ port: 5432, timeout: 300 }, test.ctx);
+    expect(result).toMatchObject({ failed: true, elapsed: 0 });
+    expect(result.msg).toContain('the sshd of the target db refuses to open a TCP connection to 127.0.0.1:5432 (open failed)');
+    expect(test.slept).toEqual([]);
+  });
+
+  it('lets an unreachable target through to the engine (the host is unreachable, not the port closed)', async () => {
+    const { connection } = targetConnection(() => new ConnectionError('ssh to db: connect to 127.0.0.90 port 22: connection refused'));
+    const test = makeContext();
+    test.ctx.connection = connection;
+    await expect(waitFor.run({ port: 5432, timeout: 300 }, test.ctx)).rejects.toBeInstanceOf(ConnectionError);
+  });
+});
+
+const procNetMissing = existsSync('/proc/net/tcp') ? undefined : 'state=drained reads /proc/net/tcp (Linux)';
+
+describe('wait_for state=drained (the target\'s TCP table)', () => {
+  requires(procNetMissing)('waits until the port has no active connection, exclude_hosts ignoring some', async () => {
+    const accepted: Socket[] = [];
+    const { server, port } = await listen((socket) => {
+      socket.on('error', () => undefined);
+      accepted.push(socket);
+    });
+    servers.push(server);
+    const client = connect({ host: '127.0.0.1', port });
+    await new Promise((done) => client.once('connect', done));
+    await new Promise((done) => setTimeout(done, 50));
+    const busy = await waitFor.run({ port, state: 'drained', timeout: 1 }, makeContext().ctx);
+    expect(busy).toMatchObject({ failed: true, msg: `Timeout when waiting for 127.0.0.1:${port} to drain` });
+    expect((await waitFor.run({ host: '0.0.0.0', port, state: 'drained', timeout: 1 }, makeContext().ctx)).failed).toBe(true);
+    expect((await waitFor.run({ port, state: 'drained', exclude_hosts: ['127.0.0.1'], timeout: 1 }, makeContext().ctx)).failed).toBeUndefined();
+    expect((await waitFor.run({ port, state: 'drained', active_connection_states: 'SYN_SENT,SYN_RECV', timeout: 1 }, makeContext().ctx)).failed).toBeUndefined();
+    // The client closes first: TIME_WAIT is on its side, the server's port is drained at once.
+    const test = makeContext({ sleepScale: 1 });
+    setTimeout(() => client.destroy(), 200);
+    const drained = await waitFor.run({ port, state: 'drained', sleep: 0.1, timeout: 10 }, test.ctx);
+    expect(drained).toMatchObject({ changed: false, state: 'drained', port });
+    expect(drained.failed).toBeUndefined();
+    expect(test.slept.length).toBeGreaterThan(0);
+  });
+
+  it('refuses drained without a port and exclude_hosts without drained, as Ansible does', async () => {
+    expect((await waitFor.run({ path: '/tmp', state: 'drained' }, makeContext().ctx)).msg).toBe('state=drained should only be used for checking a port in the wait_for module');
+    expect((await waitFor.run({ port: 22, exclude_hosts: ['10.0.0.1'] }, makeContext().ctx)).msg).toBe('exclude_hosts should only be with state=drained');
+    expect((await waitFor.run({ port: 22, state: 'drained', active_connection_states: ['OPEN'] }, makeContext().ctx)).msg).toMatch(/^unknown TCP state 'OPEN'/);
   });
 });
 

@@ -1,11 +1,13 @@
-import { ConnectionError, type Connection, type ExecOptions, type ExecResult, type PutOptions } from '@kbrun/core';
-import type { Client } from 'ssh2';
+import type { Duplex } from 'node:stream';
+import { ConnectionError, TcpConnectError, type Connection, type ExecOptions, type ExecResult, type PutOptions, type TcpOptions } from '@kbrun/core';
+import type { Client, ClientChannel } from 'ssh2';
 import { runOnChannel } from './channel-command.js';
 import { remoteCommand } from './remote-command.js';
 import { abortReason, Semaphore } from './semaphore.js';
 import { sftpGet, sftpPut } from './sftp-files.js';
 import { SessionLostError, SshSession } from './ssh-session.js';
 import { targetLabel, type SshTarget } from './ssh-target.js';
+import { channelOpenFailure, TcpChannelStream } from './tcp-channel.js';
 
 /** A logged-in client for a target and the function that lets go of what it holds (a jump host lease). */
 export interface OpenedClient {
@@ -32,6 +34,8 @@ export interface SshConnectionStats {
  * at most `maxSessions` at once. When the connection has dropped between commands, the next command logs in again,
  * once; a command whose connection dies under it fails with a ConnectionError (the host is unreachable).
  * Files move over one SFTP channel. put/get run as the login user: `become` applies to commands only.
+ * TCP streams from the target (`openTcp`) are direct-tcpip channels the target's sshd connects; each holds a channel
+ * place until it closes.
  */
 export class SshConnection implements Connection {
   readonly kind = 'ssh';
@@ -88,6 +92,33 @@ export class SshConnection implements Connection {
 
   async get(path: string): Promise<Buffer | null> {
     return this.#transfer('reading', path, (s) => s.withSftp((sftp) => sftpGet(sftp, path)));
+  }
+
+  /**
+   * Opens a TCP stream from the target: the target's sshd connects to `host:port` (so `127.0.0.1` is the target
+   * itself) and carries the bytes over a direct-tcpip channel. The loopback guard does not apply to `host`: the
+   * controller dials only the SSH endpoint (guarded at login); where the target connects is the target's business,
+   * as for any command it runs. `timeoutMs` (default: the connect timeout) bounds the wait for the target's connect,
+   * not the login; a port that cannot be reached is a TcpConnectError, an unreachable target a ConnectionError.
+   */
+  async openTcp(host: string, port: number, options: TcpOptions = {}): Promise<Duplex> {
+    if (options.signal?.aborted) throw abortReason(options.signal);
+    const timeoutMs = options.timeoutMs ?? this.target.connectTimeoutMs;
+    const where = `on the target ${this.target.name}`;
+    const release = await this.#channels.acquire(options.signal);
+    try {
+      const { value: channel } = await untilAborted(
+        this.#onSession((session) => forwardWithin(session, host, port, timeoutMs, where)),
+        options.signal,
+        ({ value }) => value.close(),
+      );
+      return new TcpChannelStream(channel, host, port, release);
+    } catch (error) {
+      release();
+      if (error instanceof TcpConnectError || error instanceof ConnectionError || options.signal?.aborted) throw error;
+      if (error instanceof SessionLostError) throw new ConnectionError(`ssh to ${this.label}: ${error.message}`);
+      throw channelOpenFailure(error as Error, host, port, where);
+    }
   }
 
   /** Ends the connection; a later command would log in again (as Ansible's reset_connection does). */
@@ -168,6 +199,30 @@ export class SshConnection implements Connection {
     });
     return attempt;
   }
+}
+
+/** A direct-tcpip channel to `host:port`, or a `timed-out` TcpConnectError after `timeoutMs` (a late channel is closed). */
+function forwardWithin(session: SshSession, host: string, port: number, timeoutMs: number, where: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      reject(new TcpConnectError('timed-out', host, port, where, { timeoutMs }));
+    }, timeoutMs);
+    session.forward(host, port).then(
+      (channel) => {
+        clearTimeout(timer);
+        if (settled) channel.close();
+        else resolve(channel);
+        settled = true;
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        if (!settled) reject(error);
+        settled = true;
+      },
+    );
+  });
 }
 
 /** `work`, or the abort reason as soon as `signal` aborts (`late` then disposes of what `work` still delivers). */

@@ -48,6 +48,29 @@ export class SshSession {
     return this.#openChannel('a channel', (cb) => this.client.exec(line, cb));
   }
 
+  /**
+   * Asks the server to open a TCP connection to `host:port` from its side (a direct-tcpip channel; the caller holds a
+   * semaphore place for it). sshd answers once its own connect is done, so the channel means the port accepted; a
+   * refusal is an answer about the port and is not retried. No answer timer here: a filtered port can keep sshd
+   * connecting for minutes without the connection being dead (the caller bounds the wait). On a dead connection,
+   * a SessionLostError.
+   */
+  forward(host: string, port: number): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      if (this.#closed) return reject(new SessionLostError('the connection is closed'));
+      try {
+        // The originator address is informational (sshd logs it); kbrun has no listening side.
+        this.client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => {
+          if (!error) return resolve(channel);
+          // When the connection died, its close event lands before we judge.
+          setImmediate(() => reject(this.#closed ? new SessionLostError(error.message) : error));
+        });
+      } catch (error) {
+        reject(new SessionLostError((error as Error).message));
+      }
+    });
+  }
+
   /** Runs `use` with the SFTP channel; opening it on a dead connection is a SessionLostError. */
   async withSftp<T>(use: (sftp: SFTPWrapper) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.channels.limit < 2) {

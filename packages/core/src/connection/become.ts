@@ -45,6 +45,7 @@ const GET_SCRIPT = 'if [ -e "$1" ]; then base64 -w 0 -- "$1"; else exit 3; fi';
 /**
  * A connection whose every command runs with `become` (the connection implements how). Files are written and read
  * as the become user too, through commands: a root-owned path is written as root, as Ansible's become does.
+ * TCP streams are the connection's own.
  */
 export function withBecome(connection: Connection, become: BecomeOptions | undefined): Connection {
   if (!become) return connection;
@@ -62,6 +63,8 @@ export function withBecome(connection: Connection, become: BecomeOptions | undef
       if (result.rc !== 0) throw new Error(`reading ${path} as ${become.user} failed: ${result.stderr.trim() || `rc ${result.rc}`}`);
       return Buffer.from(result.stdout, 'base64');
     },
+    // A stream is opened by the connection itself (sshd, the controller): there is no user to become.
+    openTcp: (host, port, options) => connection.openTcp(host, port, options),
     close: () => connection.close(),
   };
 }

@@ -1,4 +1,6 @@
+import type { Duplex } from 'node:stream';
 import type { BecomeOptions } from './become.js';
+import type { TcpOptions } from './tcp-stream.js';
 
 /** Options for one command run on a target. */
 export interface ExecOptions {
@@ -29,7 +31,7 @@ export interface PutOptions {
 }
 
 /**
- * How modules act on a target: run a command, write a file, read a file.
+ * How modules act on a target: run a command, write a file, read a file, open a TCP stream from its network.
  * The local process, SSH and bastion-tunnelled SSH all implement it, so a module works on each unchanged.
  * Failing to reach the target throws a `ConnectionError` (the host is then unreachable).
  */
@@ -42,6 +44,15 @@ export interface Connection {
   put(path: string, data: string | Buffer, options?: PutOptions): Promise<void>;
   /** Reads a whole file; `null` when it does not exist. */
   get(path: string): Promise<Buffer | null>;
+  /**
+   * Opens a TCP stream to `host:port` as the target sees it (`127.0.0.1` is the target itself), as a module running
+   * on the target would: over SSH a direct-tcpip channel that the target's sshd connects (nothing is shipped; the
+   * stream holds one of the connection's channels until it closes), locally the controller's guarded dialer.
+   * Resolves once the TCP connection is established. A port that cannot be reached rejects with a
+   * `TcpConnectError` (refused, timed out, unreachable, prohibited…); a target that cannot be reached, with a
+   * `ConnectionError`. The caller ends or destroys the stream.
+   */
+  openTcp(host: string, port: number, options?: TcpOptions): Promise<Duplex>;
   /** Releases the connection. */
   close(): Promise<void>;
 }

@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { KbrunError } from '../errors/kbrun-error.js';
+import { dial } from '../net/dialer.js';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from './connection.js';
+import { TcpConnectError, tcpFailureOfErrno, type TcpOptions } from './tcp-stream.js';
 import { SudoDialog } from './sudo-dialog.js';
 import { sudoPlan } from './sudo-plan.js';
 
@@ -91,6 +95,20 @@ export class LocalConnection implements Connection {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
+    }
+  }
+
+  /**
+   * The controller's own view: the guarded dialer (loopback guard, simulation address map). A refusal of the guard
+   * stays the KbrunError E_NET_GUARD it is; a port that cannot be reached is a TcpConnectError `from the controller`.
+   */
+  async openTcp(host: string, port: number, options: TcpOptions = {}): Promise<Duplex> {
+    try {
+      return await dial(host, port, { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), ...(options.signal ? { signal: options.signal } : {}) });
+    } catch (error) {
+      if (options.signal?.aborted || error instanceof KbrunError || !(error instanceof Error)) throw error;
+      const reason = tcpFailureOfErrno((error as NodeJS.ErrnoException).code);
+      throw new TcpConnectError(reason, host, port, 'from the controller', { detail: error.message, cause: error, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
     }
   }
 

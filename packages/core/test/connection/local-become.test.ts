@@ -20,7 +20,7 @@ const rootSudoMissing =
 function asRoot(password: string, env?: Record<string, string>) {
   const local = new LocalConnection();
   const connection: Connection = env
-    ? { kind: 'local', exec: (command, options = {}) => local.exec(command, { ...options, env }), put: (path, data, options) => local.put(path, data, options), get: (path) => local.get(path), close: () => local.close() }
+    ? { kind: 'local', exec: (command, options = {}) => local.exec(command, { ...options, env }), put: (path, data, options) => local.put(path, data, options), get: (path) => local.get(path), openTcp: (host, port, options) => local.openTcp(host, port, options), close: () => local.close() }
     : local;
   return withBecome(connection, { method: 'sudo', user: 'root', password });
 }

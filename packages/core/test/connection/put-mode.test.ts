@@ -123,6 +123,7 @@ function spiedConnection(): { connection: Connection; log: string } {
     exec: (command, options = {}) => local.exec(['/bin/sh', '-c', 'umask 0; exec "$@"', 'sh', ...command], { ...(options.stdin === undefined ? {} : { stdin: options.stdin }), env }),
     put: () => Promise.reject(new Error('not used')),
     get: () => Promise.reject(new Error('not used')),
+    openTcp: () => Promise.reject(new Error('not used')),
     close: () => local.close(),
   };
   return { connection: withBecome(connection, { method: 'sudo', user: 'root' }), log };

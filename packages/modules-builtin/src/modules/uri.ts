@@ -1,7 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import { defineModule, type ModuleResult } from '@kbrun/core';
+import { connectionDispatcher, ConnectionError, defineModule, type ModuleResult } from '@kbrun/core';
 import { request } from 'undici';
-import { httpDispatcher } from '../lib/http-dispatcher.js';
 import { pythonRepr } from '../lib/python-repr.js';
 import { credentialsOf, hideCredentialsIn, withoutCredentials } from '../lib/url-credentials.js';
 
@@ -27,11 +26,14 @@ const MAX_REDIRECTS = 20;
 // Headers that carry credentials: sent only to the origin the task named, never to one a redirect leads to.
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
 
-/** `uri`: makes an HTTP(S) request from the controller, like ansible.builtin.uri (every connection goes through the loopback guard). */
+/**
+ * `uri`: makes an HTTP(S) request like ansible.builtin.uri, from the target's network (its connections are streams the
+ * connection opens from the target; with connection: local or delegate_to: localhost, the controller's guarded dialer).
+ */
 export const uri = defineModule<UriArgs>({
   name: 'uri',
   description:
-    'Makes an HTTP or HTTPS request from the controller and checks its status; the response body is returned with return_content and parsed into `json` when it is JSON. Certificates are always verified (validate_certs=false is not supported).',
+    "Makes an HTTP or HTTPS request from the target's network, as Ansible's module running on the target does (over SSH the target's sshd opens the connection, so http://127.0.0.1/ is the target itself; with connection: local or delegate_to: localhost, the controller through the guarded dialer), and checks its status; the response body is returned with return_content and parsed into `json` when it is JSON.",
   check: 'none',
   schema: {
     type: 'object',
@@ -60,7 +62,7 @@ export const uri = defineModule<UriArgs>({
       },
       url_password: { type: 'string', description: 'Password for HTTP basic authentication.' },
       force_basic_auth: { type: 'boolean', default: false, description: 'Send basic authentication with the first request.' },
-      validate_certs: { type: 'boolean', default: true, description: 'Accepted for compatibility; certificates are always verified.' },
+      validate_certs: { type: 'boolean', default: true, description: "false accepts any server certificate for https (self-signed, another name); by default it must be valid for the URL's host." },
     },
     required: ['url'],
     additionalProperties: false,
@@ -107,39 +109,49 @@ export const uri = defineModule<UriArgs>({
     const follow = args.follow_redirects ?? 'safe';
     const timeoutMs = (args.timeout ?? 30) * 1000;
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
+    // One dispatcher per call: its connections are the target's streams (over SSH, channels), closed when it ends.
+    const dispatcher = connectionDispatcher(ctx.connection, { connectTimeoutMs: timeoutMs, rejectUnauthorized: args.validate_certs ?? true, signal });
+    try {
+      return await exchange();
+    } finally {
+      await dispatcher.destroy().catch(() => undefined);
+    }
 
-    let redirected = false;
-    for (let hop = 0; ; hop++) {
-      let response;
-      let data: Buffer;
-      try {
-        ctx.log(`${method} ${url.href}`);
-        response = await request(url, { method: method as 'GET', headers: headersFor(url), body, dispatcher: httpDispatcher(), signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-        data = Buffer.from(await response.body.arrayBuffer());
-      } catch (error) {
-        if (ctx.signal.aborted) throw error;
-        const reason = signal.aborted ? `timed out after ${args.timeout ?? 30} seconds` : describeError(error);
-        return requestFailed(reason, url.href);
-      }
-      const status = response.statusCode;
-      if (status === 401 && basicAuth && url.origin === origin && !challenged && !args.force_basic_auth) {
-        challenged = true;
-        continue;
-      }
-      const location = firstHeader(response.headers['location']);
-      if (REDIRECTS.has(status) && location && hop < MAX_REDIRECTS && mayFollow(follow, method)) {
-        const next = withoutCredentials(new URL(location, url));
-        if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
-          if (method !== 'HEAD') method = 'GET';
-          body = undefined;
-          delete headers['content-type'];
-          delete headers['content-length'];
+    async function exchange(): Promise<ModuleResult> {
+      let redirected = false;
+      for (let hop = 0; ; hop++) {
+        let response;
+        let data: Buffer;
+        try {
+          ctx.log(`${method} ${url.href}`);
+          response = await request(url, { method: method as 'GET', headers: headersFor(url), body, dispatcher, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+          data = Buffer.from(await response.body.arrayBuffer());
+        } catch (error) {
+          // The run was cancelled, or the target itself is unreachable (not a failed request): the engine reports it.
+          if (ctx.signal.aborted || error instanceof ConnectionError) throw error;
+          const reason = signal.aborted ? `timed out after ${args.timeout ?? 30} seconds` : describeError(error);
+          return requestFailed(reason, url.href);
         }
-        url = next;
-        redirected = true;
-        continue;
+        const status = response.statusCode;
+        if (status === 401 && basicAuth && url.origin === origin && !challenged && !args.force_basic_auth) {
+          challenged = true;
+          continue;
+        }
+        const location = firstHeader(response.headers['location']);
+        if (REDIRECTS.has(status) && location && hop < MAX_REDIRECTS && mayFollow(follow, method)) {
+          const next = withoutCredentials(new URL(location, url));
+          if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
+            if (method !== 'HEAD') method = 'GET';
+            body = undefined;
+            delete headers['content-type'];
+            delete headers['content-length'];
+          }
+          url = next;
+          redirected = true;
+          continue;
+        }
+        return buildResult(response.headers, status, url, data, { expected, redirected, elapsed: elapsed(), returnContent: args.return_content ?? false });
       }
-      return buildResult(response.headers, status, url, data, { expected, redirected, elapsed: elapsed(), returnContent: args.return_content ?? false });
     }
   },
 });
