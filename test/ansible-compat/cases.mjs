@@ -12,4 +12,5 @@ export const CASES = [
   { name: 'lookups', playbook: 'lookups.yml', args: [] },
   { name: 'loops', playbook: 'loops.yml', args: [] },
   { name: 'magic-vars', playbook: 'magic-vars.yml', args: ['--forks', '5', '--tags', 'all,magic', '--skip-tags', 'never_run'] },
+  { name: 'templates', playbook: 'templates.yml', args: [] },
 ];

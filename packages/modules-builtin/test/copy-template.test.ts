@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chown, mkdir, readdir, stat as fsStat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readdir, readFile, stat as fsStat, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { copy, template } from '../src/index.js';
-import { FIXTURES, makeContext, modeOf, readText, runModule, useTempDir } from './helpers/target.js';
+import { FIXTURES, modeOf, readText, runModule, useTempDir } from './helpers/target.js';
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
@@ -123,15 +123,35 @@ describe('template', () => {
     expect((await runModule(template, { src: 'app.conf.tmpl', dest: tmp.path('etc') }, { vars })).dest).toBe(tmp.path('etc/app.conf.tmpl'));
   });
 
-  it('fails when rendering fails or the template is missing', async () => {
-    const { ctx } = makeContext();
-    ctx.render = () => {
-      throw new Error("'server' is undefined");
-    };
-    const result = await template.run({ src: 'app.conf.tmpl', dest: tmp.path('x') }, ctx);
+  it('fails when rendering fails, naming the variable and the template line, or when the template is missing', async () => {
+    const result = await runModule(template, { src: 'broken.j2', dest: tmp.path('x') }, { vars });
     expect(result).toMatchObject({ failed: true });
-    expect(result.msg).toContain("'server' is undefined");
+    expect(result.msg).toContain(`${FIXTURES}/templates/broken.j2:2:`);
+    expect(result.msg).toContain("'server.nope' is undefined");
     expect((await runModule(template, { src: 'missing.j2', dest: tmp.path('x') })).failed).toBe(true);
     expect(await readdir(tmp.dir)).toEqual([]);
+  });
+
+  it('renders Jinja2 with Ansible\'s settings, which its arguments change', async () => {
+    await runModule(template, { src: 'lines.j2', dest: tmp.path('a') }, { vars });
+    expect(await readText(tmp.path('a'))).toBe('café 5432\n');
+    await runModule(template, { src: 'lines.j2', dest: tmp.path('b'), trim_blocks: false, newline_sequence: '\\r\\n' }, { vars });
+    expect(await readText(tmp.path('b'))).toBe('\r\ncafé 5432\r\n');
+    await runModule(template, { src: 'lines.j2', dest: tmp.path('c'), output_encoding: 'latin-1' }, { vars });
+    expect(await readFile(tmp.path('c'))).toEqual(Buffer.from('café 5432\n', 'latin1'));
+    const ascii = await runModule(template, { src: 'lines.j2', dest: tmp.path('d'), output_encoding: 'ascii' }, { vars });
+    expect(ascii).toMatchObject({ failed: true, msg: "'ascii' codec can't encode character '\\u00e9'" });
+  });
+
+  it('finds includes beside the template and along ansible_search_path', async () => {
+    await mkdir(tmp.path('templates'));
+    await writeFile(tmp.path('templates/extra.j2'), 'extra from the search path');
+    await runModule(template, { src: 'with-include.j2', dest: tmp.path('inc') }, { vars: { ...vars, ansible_search_path: [tmp.dir] } });
+    expect(await readText(tmp.path('inc'))).toBe('part of db-1, extra from the search path 5432\n');
+  });
+
+  it('renders .hbs files as Handlebars', async () => {
+    await runModule(template, { src: 'list.txt.hbs', dest: tmp.path('list') }, { vars: { servers: [{ name: 'a' }, { name: 'b' }] } });
+    expect(await readText(tmp.path('list'))).toBe('a b \n');
   });
 });

@@ -173,7 +173,6 @@ async function runOnce(run: RunContext, task: Task, info: TaskInfo, host: string
       signal,
       environment,
       evaluate: (expression) => compileExpression(expression).evaluate(vars),
-      render: (text, name) => run.templar.renderText(text, vars, name),
       findFile: (kind, path) => findControllerFile(searchPathOf(task, run.playbookDirectory), kind, path),
       sleep: (ms) => run.clock.sleep(ms, signal),
       progress: (detail) => {

@@ -4,6 +4,7 @@ import { editDistance, suggest } from '../util/similar.js';
 import type { BinaryOp, CompareOp, KeywordArg, MemberNode, NameNode, Node } from './ast.js';
 import { ExpressionError, UndefinedVariableError } from './errors.js';
 import { GLOBALS } from './globals.js';
+import { callableOf } from './callables.js';
 import { callMethod, METHOD_NAMES } from './methods.js';
 import {
   pyAdd,
@@ -23,7 +24,7 @@ import {
 } from './operators.js';
 import { NO_ARGS, NO_KWARGS } from './params.js';
 import { findTest, TESTS, TOLERANT_TESTS } from './tests.js';
-import { FORBIDDEN_KEYS, getMember, isMapping, setOwn, truthy, typeName, type Mapping } from './values.js';
+import { FORBIDDEN_KEYS, getMember, isMapping, readOwn, setOwn, truthy, typeName, type Mapping } from './values.js';
 
 /** The variables an expression is evaluated against (own properties only are visible). */
 export type Vars = Readonly<Record<string, unknown>>;
@@ -102,7 +103,10 @@ function hint(name: string, candidates: () => Iterable<string>): string {
 
 /** Turns an AST into a tree of closures once, so each evaluation is a plain walk with no re-parsing. */
 class Builder {
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly options: BuildOptions,
+  ) {}
 
   /** A located ExpressionError for a runtime failure (undefined-variable and expression errors pass through). */
   private locate(error: unknown, at: number, prefix = ''): Error {
@@ -433,7 +437,8 @@ class Builder {
 
   private buildCall(node: Extract<Node, { kind: 'call' }>): Evaluator {
     const method = node.method;
-    if (!METHOD_NAMES.has(method)) {
+    const templateCalls = this.options.templateCalls === true;
+    if (!METHOD_NAMES.has(method) && !templateCalls) {
       const did = hint(method, () => METHOD_NAMES);
       this.fail(`method '${method}' is not available${did ? `; ${did}` : ''} (allowed: ${[...METHOD_NAMES].join(', ')})`, node.at);
     }
@@ -441,28 +446,36 @@ class Builder {
     const argsOf = this.buildArgs(node.args, node.kwargs);
     return (vars) => {
       const r = receiver(vars);
+      const own = templateCalls && isMapping(r) ? callableOf(readOwn(r, method)) : undefined;
       const [args, kwargs] = argsOf(vars);
       try {
-        return callMethod(r, method, args, kwargs);
+        return own ? own(args, kwargs) : callMethod(r, method, args, kwargs);
       } catch (e) {
+        if (e instanceof KbrunError) throw e;
         throw this.locate(e, node.at);
       }
     };
   }
 
-  /** `name(args)`: only the closed GLOBALS table; a lookup's own errors (KbrunError, with their code) pass through. */
+  /**
+   * `name(args)`: the closed GLOBALS table (in templates, a callable variable of that name first: a macro, `caller`);
+   * a lookup's own errors (KbrunError, with their code) pass through.
+   */
   private buildGlobal(node: Extract<Node, { kind: 'global' }>): Evaluator {
     const fn = GLOBALS[node.name];
-    if (!fn) {
+    const templateCalls = this.options.templateCalls === true;
+    if (!fn && !templateCalls) {
       const did = hint(node.name, () => Object.keys(GLOBALS));
       this.fail(`unknown function '${node.name}'${did ? `; ${did}` : ''} (functions: ${Object.keys(GLOBALS).join(', ')}; filters are written x | name)`, node.at);
     }
     const argsOf = this.buildArgs(node.args, node.kwargs);
     const prefix = `${node.name}(): `;
     return (vars) => {
+      const own = templateCalls ? callableOf(readOwn(vars, node.name)) : undefined;
+      if (!own && !fn) throw new UndefinedVariableError(node.name, 'no macro or function of that name is defined here', node.start);
       const [args, kwargs] = argsOf(vars);
       try {
-        return fn(args, kwargs, vars);
+        return own ? own(args, kwargs) : fn!(args, kwargs, vars);
       } catch (e) {
         if (e instanceof KbrunError) throw e;
         throw this.locate(e, node.at, e instanceof Error && e.message.startsWith(node.name) ? '' : prefix);
@@ -471,7 +484,12 @@ class Builder {
   }
 }
 
+/** How an expression is built: `templateCalls` lets it call a template's own callables (see callables.ts) by name or as methods. */
+export interface BuildOptions {
+  readonly templateCalls?: boolean;
+}
+
 /** Builds the evaluator for a parsed expression; throws ExpressionError for unknown filters, tests and methods. */
-export function buildEvaluator(root: Node, source: string): Evaluator {
-  return new Builder(source).build(root, false);
+export function buildEvaluator(root: Node, source: string, options: BuildOptions = {}): Evaluator {
+  return new Builder(source, options).build(root, false);
 }

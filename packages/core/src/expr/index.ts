@@ -12,3 +12,7 @@ export { truthy } from './values.js';
 export { TESTS, type TestFn } from './tests.js';
 /** Python's json.dumps layout (`{"a": 1}`), as Ansible prints results. */
 export { pyJsonDumps, type JsonDumpOptions } from './py-json.js';
+/** Template support: a tag's reader (tokens and expressions up to its closing delimiter), and callables a template defines (macros, loop, caller). */
+export { readTag, type TagReader } from './parser.js';
+export type { Token } from './lexer.js';
+export { callableOf, defineCallable, type CallableFn } from './callables.js';

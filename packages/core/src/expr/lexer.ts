@@ -44,11 +44,19 @@ function isNameChar(ch: string | undefined): boolean {
   return isNameStart(ch) || isDigit(ch);
 }
 
-/** Splits an expression into tokens; the last token is always of type 'end'. Throws ExpressionError on bad characters. */
-export function tokenize(source: string): Token[] {
+const OPENERS = new Set(['(', '[', '{']);
+const CLOSERS = new Set([')', ']', '}']);
+
+/**
+ * Splits an expression into tokens; the last token is always of type 'end'. Throws ExpressionError on bad characters.
+ * From `from` on; with `stop`, the tokens end where `stop` holds at a token's start outside brackets (a template tag's
+ * closing delimiter, as Jinja's lexer finds it: `{{ {'a': 1} }}` ends at the second `}}`).
+ */
+export function tokenize(source: string, from = 0, stop?: (at: number) => boolean): Token[] {
   const tokens: Token[] = [];
   const n = source.length;
-  let i = 0;
+  let i = from;
+  let depth = 0;
   const fail = (detail: string, at: number): never => {
     throw new ExpressionError(detail, source, at);
   };
@@ -59,6 +67,7 @@ export function tokenize(source: string): Token[] {
       i++;
       continue;
     }
+    if (depth === 0 && stop?.(i)) break;
     const start = i;
     if (isDigit(ch)) {
       // After a '.', only an integer (so `a.0.1` is two index steps, not the float 0.1).
@@ -137,13 +146,15 @@ export function tokenize(source: string): Token[] {
     if (two === '||') fail("unexpected '||': use 'or'", start);
     if (ch === '!') fail("unexpected '!': use 'not' to negate, or '!=' to compare", start);
     if (OPERATORS_1.has(ch)) {
+      if (OPENERS.has(ch)) depth++;
+      else if (CLOSERS.has(ch) && depth > 0) depth--;
       tokens.push({ type: 'op', value: ch, num: 0, start, end: i + 1 });
       i++;
       continue;
     }
     fail(`unexpected character '${ch}'`, start);
   }
-  tokens.push({ type: 'end', value: '', num: 0, start: n, end: n });
+  tokens.push({ type: 'end', value: '', num: 0, start: i, end: i });
   return tokens;
 }
 

@@ -23,8 +23,11 @@ class Parser {
   private depth = 0;
   private readonly tokens: Token[];
 
-  constructor(private readonly source: string) {
-    this.tokens = tokenize(source);
+  constructor(
+    private readonly source: string,
+    tokens?: Token[],
+  ) {
+    this.tokens = tokens ?? tokenize(source);
   }
 
   parseAll(): Node {
@@ -37,6 +40,31 @@ class Parser {
       );
     }
     return node;
+  }
+
+  // ---- a template tag's reader (see TagReader) -----------------------------------------------
+
+  /** Where the tokens end: the offset of a tag's closing delimiter (or the source's length). */
+  get end(): number {
+    return this.tokens[this.tokens.length - 1]!.start;
+  }
+
+  /** The token `k` places ahead, not consumed. */
+  token(k = 0): Token {
+    return this.peek(k);
+  }
+
+  /** Consumes one token. */
+  take(): Token {
+    return this.next();
+  }
+
+  /** One expression from the current token: its source span; `conditional: false` leaves a trailing `if` alone. */
+  expressionSpan(conditional = true): { start: number; end: number } {
+    const start = this.cur.start;
+    if (conditional) this.parseExpression();
+    else this.parseOr();
+    return { start, end: this.lastEnd };
   }
 
   // ---- token helpers -------------------------------------------------------------------------
@@ -442,6 +470,26 @@ class Parser {
     const closer = this.close('}', 'dict', opener, keys.length > 0 ? "',' or " : '');
     return { kind: 'dict', keys, values, start: opener.start, end: closer.end, at: opener.start };
   }
+}
+
+/** Reads one template tag: its tokens one by one, and whole expressions through the expression grammar. */
+export interface TagReader {
+  /** The offset of the tag's closing delimiter (the source's length when there is none). */
+  readonly end: number;
+  /** The token `k` places ahead (type 'end' at the tag's closing delimiter), not consumed. */
+  token(k?: number): Token;
+  /** Consumes one token. */
+  take(): Token;
+  /** Parses one expression from the current token and returns its source span (ExpressionError if it is not one). */
+  expressionSpan(conditional?: boolean): { start: number; end: number };
+}
+
+/**
+ * A reader of the tag that starts at `from` in a template's `source` and ends where `stop` holds outside brackets
+ * (its closing delimiter): the 'end' token's start is that delimiter's offset.
+ */
+export function readTag(source: string, from: number, stop: (at: number) => boolean): TagReader {
+  return new Parser(source, tokenize(source, from, stop));
 }
 
 /** Parses an expression into its AST; throws ExpressionError with the offset of the first problem. */

@@ -47,8 +47,6 @@ export interface ModuleContext {
   environment: Readonly<Record<string, string>>;
   /** Evaluates a condition/expression (as in `when`) against the host's variables. */
   evaluate(expression: string): unknown;
-  /** Renders a template text (Handlebars) against the host's variables. */
-  render(text: string, name: string): string;
   /** Finds a controller-side file for `src` (role `files/`/`templates/` first, then the playbook's directory). */
   findFile(kind: 'files' | 'templates' | 'vars', path: string): string;
   /** Waits on the engine's clock (scaled in simulation); rejects when `signal` aborts. */

@@ -14,6 +14,8 @@ const dir = fixtureDir({
   'roles/web/files/role.txt': 'from the role\n',
   'roles/web/tasks/main.yml': '',
   'templates/greeting.j2': 'hello {{ name }} from {{ template_path }}\n',
+  'templates/loop.j2': '{% for x in ["a", "b"] %}{{ x }}{% if not loop.last %};{% endif %}{% endfor %}\n',
+  'templates/delimited.j2': 'hello [% name %]\n',
 });
 const env = lookupEnv(dir, { vars: { name: 'world', inventory_hostname: 'web1' } });
 const inRole = lookupEnv(dir, { searchPath: [join(dir, 'roles/web'), join(dir, 'roles/web/tasks'), dir] });
@@ -90,7 +92,9 @@ describe('template', () => {
     expect(lookup(env, 'template', ['greeting.j2'], { template_vars: { name: 'there' } })).toBe('hello there from greeting.j2\n');
   });
 
-  it('refuses other delimiters', () => {
-    expect(() => lookup(env, 'template', ['greeting.j2'], { variable_start_string: '[%' })).toThrow(/variable_start_string="\[%" is not supported/);
+  it('renders Jinja2 as Ansible does, with the delimiters it is given', () => {
+    expect(lookup(env, 'template', ['loop.j2'])).toBe('a;b\n');
+    expect(lookup(env, 'template', ['greeting.j2'], { variable_start_string: '[%', variable_end_string: '%]' })).toBe('hello {{ name }} from {{ template_path }}\n');
+    expect(lookup(env, 'template', ['delimited.j2'], { variable_start_string: '[%', variable_end_string: '%]' })).toBe('hello world\n');
   });
 });

@@ -32,7 +32,6 @@ export function makeContext(options: ContextOptions = {}): TestContext {
     signal: abort.signal,
     environment: options.environment ?? {},
     evaluate: () => undefined,
-    render: (text) => text,
     findFile: (_kind, path) => path,
     sleep: (ms) =>
       new Promise<void>((resolve, reject) => {

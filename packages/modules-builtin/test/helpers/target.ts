@@ -55,7 +55,6 @@ export function makeContext(options: ContextOptions = {}): TestContext {
     signal: abort.signal,
     environment: options.environment ?? {},
     evaluate: (expression) => lookup(vars, expression),
-    render: (text) => text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, name: string) => String(lookup(vars, name) ?? '')),
     findFile: (kind, path) => (path.startsWith('/') ? path : join(FIXTURES, kind, path)),
     sleep: (ms) =>
       new Promise<void>((done, reject) => {
