@@ -85,7 +85,7 @@ describe('variable precedence (documented in docs/variables.md)', () => {
     });
     const run = await runKbrun(['--output', 'json', '-e', 'a=1 b=kv', '-e', `@${project.path('more.yml')}`, '-e', '{"d": {"k": true}}', project.path('site.yml')]);
     expect(run.code).toBe(0);
-    expect(debugMsgs(run.stdout)['all@localhost']).toBe('1/from_file/[1,2]/true');
+    expect(debugMsgs(run.stdout)['all@localhost']).toBe('1/from_file/[1, 2]/True');
   });
 });
 

@@ -42,9 +42,9 @@ describe('Templar.render', () => {
   });
 
   it.each([
-    ['l={{ list }}', 'l=["a","b"]'],
-    ['o={{ obj }} n={{ num }}', 'o={"k":1} n=8080'],
-    ['{{#if flag}}{{ obj }}{{/if}}', '{"k":1}'],
+    ['l={{ list }}', "l=['a', 'b']"],
+    ['o={{ obj }} n={{ num }}', "o={'k': 1} n=8080"],
+    ['{{#if flag}}{{ obj }}{{/if}}', "{'k': 1}"],
     ['plain text', 'plain text'],
   ])('%s renders as text %s', (text, expected) => {
     expect(render(text)).toBe(expected);

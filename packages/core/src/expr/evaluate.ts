@@ -1,5 +1,5 @@
 import { KbrunError } from '../errors/kbrun-error.js';
-import { findFilter, FILTERS } from '../template/filters.js';
+import { filterSpec, FILTERS } from '../template/filters.js';
 import { editDistance, suggest } from '../util/similar.js';
 import type { BinaryOp, CompareOp, KeywordArg, MemberNode, NameNode, Node } from './ast.js';
 import { ExpressionError, UndefinedVariableError } from './errors.js';
@@ -23,7 +23,9 @@ import {
   pySub,
 } from './operators.js';
 import { NO_ARGS, NO_KWARGS } from './params.js';
-import { findTest, TESTS, TOLERANT_TESTS } from './tests.js';
+import { pyFloat } from './py-float.js';
+import { pyTuple } from './py-tuple.js';
+import { testSpec, TESTS } from './tests.js';
 import { FORBIDDEN_KEYS, getMember, isMapping, readOwn, setOwn, truthy, typeName, type Mapping } from './values.js';
 
 /** The variables an expression is evaluated against (own properties only are visible). */
@@ -75,7 +77,7 @@ function pathSuffix(key: string | number): string {
 
 /** The value of a constant subtree (literals, and lists/dicts of them), frozen; undefined if not constant. */
 function constantOf(node: Node): { value: unknown } | undefined {
-  if (node.kind === 'literal') return { value: node.value };
+  if (node.kind === 'literal') return isWholeFloat(node) ? undefined : { value: node.value };
   if (node.kind === 'list') {
     const items: unknown[] = [];
     for (const item of node.items) {
@@ -83,9 +85,14 @@ function constantOf(node: Node): { value: unknown } | undefined {
       if (!c) return undefined;
       items.push(c.value);
     }
-    return { value: Object.freeze(items) };
+    return { value: Object.freeze(node.tuple ? pyTuple(items) : items) };
   }
   return undefined;
+}
+
+/** A float literal with a whole value (`1.0`): boxed afresh at each evaluation (see py-value.ts), never a shared constant. */
+function isWholeFloat(node: Extract<Node, { kind: 'literal' }>): boolean {
+  return node.float === true && typeof node.value === 'number' && Number.isInteger(node.value);
 }
 
 /** Names that might have been meant, for "did you mean" hints (bounded, and never fatal). */
@@ -155,6 +162,7 @@ class Builder {
     switch (node.kind) {
       case 'literal': {
         const value = node.value;
+        if (isWholeFloat(node)) return () => pyFloat(value as number);
         return () => value;
       }
       case 'name':
@@ -182,10 +190,11 @@ class Builder {
       case 'list': {
         const items = node.items.map((n) => this.build(n, false));
         const count = items.length;
+        const tuple = node.tuple === true;
         return (vars) => {
           const out = new Array<unknown>(count);
           for (let i = 0; i < count; i++) out[i] = items[i]!(vars);
-          return out;
+          return tuple ? pyTuple(out) : out;
         };
       }
       case 'dict': {
@@ -382,13 +391,14 @@ class Builder {
   }
 
   private buildFilter(node: Extract<Node, { kind: 'filter' }>): Evaluator {
-    const fn = findFilter(node.name);
-    if (!fn) {
+    const spec = filterSpec(node.name);
+    if (!spec) {
       const did = hint(node.name, () => Object.keys(FILTERS));
       this.fail(`unknown filter '${node.name}'${did ? `; ${did}` : ''}`, node.at);
     }
-    const bare = node.name.replace(/^ansible\.builtin\./, '');
-    const operand = this.build(node.operand, bare === 'default' || bare === 'd');
+    if (!('fn' in spec)) this.fail(`the filter '${node.name}' is not supported by kbrun: ${spec.refused}`, node.at);
+    const fn = spec.fn;
+    const operand = this.build(node.operand, spec.tolerant === true);
     const prefix = `filter '${node.name}': `;
     if (node.args.length === 0 && node.kwargs.length === 0) {
       return (vars) => {
@@ -413,12 +423,14 @@ class Builder {
   }
 
   private buildTest(node: Extract<Node, { kind: 'test' }>): Evaluator {
-    const fn = findTest(node.name);
-    if (!fn) {
+    const spec = testSpec(node.name);
+    if (!spec) {
       const did = hint(node.name, () => Object.keys(TESTS));
       this.fail(`unknown test '${node.name}'${did ? `; ${did}` : ''}`, node.at);
     }
-    const operand = this.build(node.operand, TOLERANT_TESTS.has(node.name.replace(/^ansible\.builtin\./, '')));
+    if (!('fn' in spec)) this.fail(`the test '${node.name}' is not supported by kbrun: ${spec.refused}`, node.at);
+    const fn = spec.fn;
+    const operand = this.build(node.operand, spec.tolerant === true);
     const argsOf = this.buildArgs(node.args, node.kwargs);
     const negated = node.negated;
     const prefix = `test '${node.name}': `;

@@ -1,4 +1,6 @@
 import { pyEquals } from './operators.js';
+import { PyDateTime, PyTimeDelta, totalSeconds } from './py-date-values.js';
+import { pyFloat } from './py-float.js';
 import { arg, intArg, stringArg, type Args, type Kwargs } from './params.js';
 import { pyCapitalize, pyCount, pyReplace, pySplit, pyStr, pyStrip, pyTitle } from './py-string.js';
 import { isMapping, keysOf, readOwn, typeName } from './values.js';
@@ -82,18 +84,32 @@ const DICT_METHODS: Readonly<Record<string, Method<Record<string, unknown>>>> = 
   },
 };
 
+const DATETIME_METHODS: Readonly<Record<string, Method<PyDateTime>>> = {
+  strftime: (d, a, k) => d.strftime(stringArg(a, k, 0, 'format', 'datetime.strftime')),
+  isoformat: (d, a, k) => d.isoformat(stringArg(a, k, 0, 'sep', 'datetime.isoformat', 'T')),
+  timestamp: (d) => pyFloat(d.timestamp()),
+  weekday: (d) => d.weekday(),
+  isoweekday: (d) => d.weekday() + 1,
+};
+
+const TIMEDELTA_METHODS: Readonly<Record<string, Method<PyTimeDelta>>> = {
+  total_seconds: (d) => totalSeconds(d),
+};
+
 /** Every callable method name, whatever its receiver type; anything else is refused when the expression is compiled. */
 export const METHOD_NAMES: ReadonlySet<string> = new Set([
   ...Object.keys(STRING_METHODS),
   ...Object.keys(LIST_METHODS),
   ...Object.keys(DICT_METHODS),
+  ...Object.keys(DATETIME_METHODS),
+  ...Object.keys(TIMEDELTA_METHODS),
 ]);
 
 function lookup<T>(table: Readonly<Record<string, Method<T>>>, name: string): Method<T> | undefined {
   return Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
-/** Calls a whitelisted method on a string, list or dict; throws a TypeError for anything else. */
+/** Calls a whitelisted method on a string, list, dict, datetime or timedelta; throws a TypeError for anything else. */
 export function callMethod(receiver: unknown, name: string, args: Args, kwargs: Kwargs): unknown {
   if (typeof receiver === 'string') {
     const m = lookup(STRING_METHODS, name);
@@ -109,6 +125,16 @@ export function callMethod(receiver: unknown, name: string, args: Args, kwargs: 
     const m = lookup(DICT_METHODS, name);
     if (m) return m(receiver, args, kwargs);
     throw new TypeError(`dicts have no method '${name}' (available: ${Object.keys(DICT_METHODS).join(', ')})`);
+  }
+  if (receiver instanceof PyDateTime) {
+    const m = lookup(DATETIME_METHODS, name);
+    if (m) return m(receiver, args, kwargs);
+    throw new TypeError(`datetimes have no method '${name}' (available: ${Object.keys(DATETIME_METHODS).join(', ')})`);
+  }
+  if (receiver instanceof PyTimeDelta) {
+    const m = lookup(TIMEDELTA_METHODS, name);
+    if (m) return m(receiver, args, kwargs);
+    throw new TypeError(`timedeltas have no method '${name}' (available: ${Object.keys(TIMEDELTA_METHODS).join(', ')})`);
   }
   throw new TypeError(`${typeName(receiver)} has no method '${name}'`);
 }

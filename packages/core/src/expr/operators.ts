@@ -1,3 +1,6 @@
+import { compareDates, dateArithmetic } from './py-date-values.js';
+import { isFloat, isPyFloat, pyFloat, type PyFloat } from './py-float.js';
+import { pyPercentFormat } from './py-format.js';
 import { pyStr } from './py-string.js';
 import { FORBIDDEN_KEYS, hasOwn, isMapping, isNumeric, typeName } from './values.js';
 
@@ -38,6 +41,8 @@ export function pyCompare(a: unknown, b: unknown, op = '<'): number {
     return x < y ? -1 : x > y ? 1 : 0;
   }
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  const dates = compareDates(a, b);
+  if (dates !== undefined) return dates;
   if (Array.isArray(a) && Array.isArray(b)) {
     const n = Math.min(a.length, b.length);
     for (let i = 0; i < n; i++) if (!pyEquals(a[i], b[i])) return pyCompare(a[i], b[i], op);
@@ -67,30 +72,37 @@ function unsupported(op: string, a: unknown, b: unknown, hint = ''): never {
   throw new TypeError(`unsupported operand types for ${op}: ${typeName(a)} and ${typeName(b)}${hint}`);
 }
 
+/** A numeric result as Python types it: a float when either operand is one (or `alwaysFloat`), else an int. */
+function numeric(a: unknown, b: unknown, result: number, alwaysFloat = false): number | PyFloat {
+  return alwaysFloat || isFloat(a) || isFloat(b) ? pyFloat(result) : result;
+}
+
 function repeat<T>(times: unknown, length: number, make: (n: number) => T): T {
   const n = Number(times);
-  if (!Number.isInteger(n)) throw new TypeError(`can only repeat by an integer, not ${typeName(times)}`);
+  if (isPyFloat(times) || !Number.isInteger(n)) throw new TypeError(`can only repeat by an integer, not ${typeName(times)}`);
   if (n > 0 && length * n > MAX_REPEAT) throw new RangeError(`repetition result would be too large (${length * n} items)`);
   return make(Math.max(0, n));
 }
 
-/** Python `+`: numbers add, strings and lists concatenate. */
+/** Python `+`: numbers add, strings and lists concatenate, a timedelta moves a datetime. */
 export function pyAdd(a: unknown, b: unknown): unknown {
-  if (isNumeric(a) && isNumeric(b)) return Number(a) + Number(b);
+  if (isNumeric(a) && isNumeric(b)) return numeric(a, b, Number(a) + Number(b));
   if (typeof a === 'string' && typeof b === 'string') return a + b;
   if (Array.isArray(a) && Array.isArray(b)) return a.concat(b);
+  const date = dateArithmetic('+', a, b);
+  if (date) return date;
   return unsupported('+', a, b, typeof a === 'string' || typeof b === 'string' ? " (use '~' to join values as text)" : '');
 }
 
-/** Python `-` on numbers. */
+/** Python `-` on numbers, and on datetimes and timedeltas. */
 export function pySub(a: unknown, b: unknown): unknown {
-  if (isNumeric(a) && isNumeric(b)) return Number(a) - Number(b);
-  return unsupported('-', a, b);
+  if (isNumeric(a) && isNumeric(b)) return numeric(a, b, Number(a) - Number(b));
+  return dateArithmetic('-', a, b) ?? unsupported('-', a, b);
 }
 
 /** Python `*`: numbers multiply; a string or list times an integer repeats it. */
 export function pyMul(a: unknown, b: unknown): unknown {
-  if (isNumeric(a) && isNumeric(b)) return Number(a) * Number(b);
+  if (isNumeric(a) && isNumeric(b)) return numeric(a, b, Number(a) * Number(b));
   if (typeof a === 'string' && isNumeric(b)) return repeat(b, a.length, (n) => a.repeat(n));
   if (typeof b === 'string' && isNumeric(a)) return repeat(a, b.length, (n) => b.repeat(n));
   const list = Array.isArray(a) ? a : Array.isArray(b) ? b : null;
@@ -115,26 +127,26 @@ function divisor(op: string, a: unknown, b: unknown): [number, number] {
 /** Python `/`: true division. */
 export function pyDiv(a: unknown, b: unknown): unknown {
   const [x, y] = divisor('/', a, b);
-  return x / y;
+  return pyFloat(x / y);
 }
 
 /** Python `//`: floor division. */
 export function pyFloorDiv(a: unknown, b: unknown): unknown {
   const [x, y] = divisor('//', a, b);
-  return Math.floor(x / y);
+  return numeric(a, b, Math.floor(x / y));
 }
 
-/** Python `%` on numbers: the result has the sign of the divisor. */
+/** Python `%`: printf-style formatting when the left side is a string; on numbers the result has the sign of the divisor. */
 export function pyMod(a: unknown, b: unknown): unknown {
-  if (typeof a === 'string') throw new TypeError("'%' string formatting is not supported: use '~' to build strings");
+  if (typeof a === 'string') return pyPercentFormat(a, b);
   const [x, y] = divisor('%', a, b);
   const r = x % y;
-  return r !== 0 && r < 0 !== y < 0 ? r + y : r;
+  return numeric(a, b, r !== 0 && r < 0 !== y < 0 ? r + y : r);
 }
 
 /** Python `**`. */
 export function pyPow(a: unknown, b: unknown): unknown {
-  if (isNumeric(a) && isNumeric(b)) return Number(a) ** Number(b);
+  if (isNumeric(a) && isNumeric(b)) return numeric(a, b, Number(a) ** Number(b), Number(b) < 0);
   return unsupported('**', a, b);
 }
 
@@ -145,13 +157,13 @@ export function pyConcat(a: unknown, b: unknown): unknown {
 
 /** Unary minus on numbers. */
 export function pyNeg(a: unknown): unknown {
-  if (isNumeric(a)) return -Number(a);
+  if (isNumeric(a)) return numeric(a, 0, -Number(a));
   throw new TypeError(`bad operand type for unary -: ${typeName(a)}`);
 }
 
 /** Unary plus on numbers. */
 export function pyPos(a: unknown): unknown {
-  if (isNumeric(a)) return Number(a);
+  if (isNumeric(a)) return numeric(a, 0, Number(a));
   throw new TypeError(`bad operand type for unary +: ${typeName(a)}`);
 }
 

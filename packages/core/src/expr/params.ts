@@ -36,3 +36,8 @@ export function intArg(args: Args, kwargs: Kwargs, index: number, name: string, 
 export function kwarg(kwargs: Kwargs, name: string, fallback?: unknown): unknown {
   return hasOwn(kwargs, name) && kwargs[name] !== undefined ? kwargs[name] : fallback;
 }
+
+/** A filter or test name without the `ansible.builtin.` prefix Ansible also accepts. */
+export function builtinName(name: string): string {
+  return name.startsWith('ansible.builtin.') ? name.slice('ansible.builtin.'.length) : name;
+}

@@ -408,7 +408,7 @@ class Parser {
       }
       case 'number':
         this.next();
-        return { kind: 'literal', value: t.num, start: t.start, end: t.end, at: t.start };
+        return { kind: 'literal', value: t.num, float: /[.eE]/.test(t.value), start: t.start, end: t.end, at: t.start };
       case 'op':
         if (t.value === '(') return this.parseParens();
         if (t.value === '[') return this.parseList();
@@ -426,7 +426,7 @@ class Parser {
     const opener = this.next();
     if (this.isOp(')')) {
       const closer = this.next();
-      return { kind: 'list', items: [], start: opener.start, end: closer.end, at: opener.start };
+      return { kind: 'list', items: [], tuple: true, start: opener.start, end: closer.end, at: opener.start };
     }
     const first = this.parseExpression();
     if (!this.isOp(',')) {
@@ -440,7 +440,7 @@ class Parser {
       items.push(this.parseExpression());
     }
     const closer = this.close(')', 'tuple', opener, "',' or ");
-    return { kind: 'list', items, start: opener.start, end: closer.end, at: opener.start };
+    return { kind: 'list', items, tuple: true, start: opener.start, end: closer.end, at: opener.start };
   }
 
   private parseList(): Node {

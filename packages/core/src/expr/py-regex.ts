@@ -151,14 +151,6 @@ export function pySearch(value: string, pattern: string, flags: string, anchored
   return value.match(re);
 }
 
-/** Reads a group reference like `\1`, `\g<1>` or `\g<name>` from a match (regex_search extra arguments). */
-export function groupByReference(match: RegExpMatchArray, ref: string): string | undefined {
-  const parts = parseTemplate(ref);
-  if (parts.length !== 1 || typeof parts[0] === 'string') throw new Error(`invalid group reference '${ref}': use '\\1' or '\\g<name>'`);
-  const g = (parts[0] as { group: number | string }).group;
-  return typeof g === 'number' ? match[g] : match.groups?.[g];
-}
-
 /** Python re.findall: whole matches, or the group when there is one, or a list of groups per match. */
 export function pyFindAll(value: string, pattern: string, flags: string): unknown[] {
   const re = pyRegex(pattern, `${flags}g`);

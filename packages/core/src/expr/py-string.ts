@@ -1,7 +1,17 @@
+import { floatRepr, intRepr } from './py-number-format.js';
+import { PyTuple } from './py-tuple.js';
+import { PyValue } from './py-value.js';
 import { isMapping, keysOf } from './values.js';
 
-/** Python's repr() of a string: single quotes unless the text has a single quote and no double quote. */
-function reprString(s: string): string {
+/** `\xNN`, `\uNNNN` or `\UNNNNNNNN`, as Python escapes a character in repr() and ascii(). */
+function escapeCode(code: number): string {
+  if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code < 0x10000) return `\\u${code.toString(16).padStart(4, '0')}`;
+  return `\\U${code.toString(16).padStart(8, '0')}`;
+}
+
+/** Python's repr() of a string (ascii() when `asciiOnly`): single quotes unless the text has a single quote and no double quote. */
+function reprString(s: string, asciiOnly = false): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
   for (const ch of s) {
@@ -10,30 +20,51 @@ function reprString(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (ch < ' ' || ch === '\x7f') out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    else if (ch < ' ' || (ch >= '\x7f' && ch <= '\xa0') || ch === '\xad' || (asciiOnly && ch > '\x7e')) out += escapeCode(ch.codePointAt(0)!);
     else out += ch;
   }
   return out + quote;
 }
 
+/** A number as Python prints it: ints in full, floats (those with a fraction) by repr(). */
 function numberText(n: number): string {
-  if (Number.isNaN(n)) return 'nan';
-  if (n === Infinity) return 'inf';
-  if (n === -Infinity) return '-inf';
-  return String(n);
+  return Number.isInteger(n) ? intRepr(n) : floatRepr(n);
 }
 
-/** Python's repr(): how values appear inside printed lists and dicts. */
-export function pyRepr(value: unknown, seen: Set<object> = new Set()): string {
-  if (typeof value === 'string') return reprString(value);
+/** How reprOf writes: ascii() instead of repr(), dict keys sorted as pprint does. */
+interface ReprOptions {
+  readonly asciiOnly: boolean;
+  readonly sortKeys: boolean;
+}
+
+/** repr() or ascii() of a value, with a guard against cycles. */
+function reprOf(value: unknown, options: ReprOptions, seen: Set<object>): string {
+  if (typeof value === 'string') return reprString(value, options.asciiOnly);
+  if (value instanceof PyValue) return value.pyRepr();
   if (typeof value !== 'object' || value === null) return pyStr(value);
   if (seen.has(value)) return Array.isArray(value) ? '[...]' : '{...}';
   seen.add(value);
+  const item = (v: unknown): string => reprOf(v, options, seen);
   let text: string;
-  if (Array.isArray(value)) text = `[${value.map((v) => pyRepr(v, seen)).join(', ')}]`;
-  else text = `{${keysOf(value).map((k) => `${reprString(k)}: ${pyRepr((value as Record<string, unknown>)[k], seen)}`).join(', ')}}`;
+  if (value instanceof PyTuple) text = value.length === 1 ? `(${item(value[0])},)` : `(${value.map(item).join(', ')})`;
+  else if (Array.isArray(value)) text = `[${value.map(item).join(', ')}]`;
+  else {
+    const keys = keysOf(value);
+    if (options.sortKeys) keys.sort();
+    text = `{${keys.map((k) => `${reprString(k, options.asciiOnly)}: ${item((value as Record<string, unknown>)[k])}`).join(', ')}}`;
+  }
   seen.delete(value);
   return text;
+}
+
+/** Python's repr(): how values appear inside printed lists and dicts (`sortKeys` as pprint writes dicts). */
+export function pyRepr(value: unknown, sortKeys = false): string {
+  return reprOf(value, { asciiOnly: false, sortKeys }, new Set());
+}
+
+/** Python's ascii(): repr() with every non-ASCII character escaped. */
+export function pyAscii(value: unknown): string {
+  return reprOf(value, { asciiOnly: true, sortKeys: false }, new Set());
 }
 
 /** Python's str(): True/False/None, Python-style lists and dicts; undefined becomes ''. Used by `~`, `string`, `join`. */
@@ -51,6 +82,7 @@ export function pyStr(value: unknown): string {
       return value.toString();
     case 'object':
       if (value === null) return 'None';
+      if (value instanceof PyValue) return value.pyStr();
       if (Array.isArray(value) || isMapping(value)) return pyRepr(value);
       return String(value);
     default:

@@ -1,14 +1,18 @@
+import { PyFloat } from './py-float.js';
+import { PyTuple } from './py-tuple.js';
+import { PyValue } from './py-value.js';
+
 const hasOwnProperty = Object.prototype.hasOwnProperty;
 
 /** Property names that are never read or written through expressions or filters, whatever the object. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** A dict-like value: any non-null object that is not an array (plain objects, and Proxies such as hostvars). */
+/** A dict-like value: any non-null object that is not an array or a PyValue (plain objects, and Proxies such as hostvars). */
 export type Mapping = Record<string, unknown>;
 
-/** True for dict-like values (non-null, non-array objects). */
+/** True for dict-like values (non-null objects other than arrays and PyValues). */
 export function isMapping(value: unknown): value is Mapping {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyValue);
 }
 
 /** Own-property check that also works on Proxies implementing getOwnPropertyDescriptor. */
@@ -74,6 +78,7 @@ export function truthy(value: unknown): boolean {
       return value !== 0n;
     case 'object':
       if (Array.isArray(value)) return value.length > 0;
+      if (value instanceof PyValue) return value.pyTruthy();
       for (const key in value) if (hasOwnProperty.call(value, key)) return true;
       return false;
     default:
@@ -95,15 +100,17 @@ export function typeName(value: unknown): string {
     case 'bigint':
       return 'int';
     case 'object':
+      if (value instanceof PyValue) return value.pyType();
+      if (value instanceof PyTuple) return 'tuple';
       return Array.isArray(value) ? 'list' : 'dict';
     default:
       return typeof value;
   }
 }
 
-/** True for numbers and booleans (which count as 1 and 0 in arithmetic and comparisons, as in Python). */
-export function isNumeric(value: unknown): value is number | boolean {
-  return typeof value === 'number' || typeof value === 'boolean';
+/** True for numbers (boxed whole floats too) and booleans (which count as 1 and 0 in arithmetic and comparisons, as in Python). */
+export function isNumeric(value: unknown): value is number | boolean | PyFloat {
+  return typeof value === 'number' || typeof value === 'boolean' || value instanceof PyFloat;
 }
 
 /** The own enumerable keys of a dict, minus forbidden ones. */

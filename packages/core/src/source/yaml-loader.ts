@@ -38,7 +38,7 @@ export function valueLocationOf(value: unknown, key: string | number): SourceLoc
 const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 
-function pyyamlBooleans(tags: Tags): Tags {
+export function pyyamlBooleans(tags: Tags): Tags {
   return tags.map((tag) => {
     if (typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test) return tag;
     return { ...tag, test: tag.test.test('yes') ? PYYAML_TRUE : PYYAML_FALSE };

@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { KbrunError } from '../errors/kbrun-error.js';
 import { compileExpression, ExpressionError, UndefinedVariableError, type CompiledExpression } from '../expr/index.js';
+import { pyStr } from '../expr/py-string.js';
+import { pyValueCount, toNative } from '../expr/py-value.js';
 import type { SourceLocation } from '../source/location.js';
 import { FILTERS } from './filters.js';
+import { doubleBackslashes, splitTemplate } from './jinja-expressions.js';
 
 type AST = hbs.AST.Program;
 type Expr = hbs.AST.Expression;
@@ -20,7 +23,6 @@ type Compiled =
   | { kind: 'jinja-text'; parts: Array<string | CompiledExpression> };
 
 const STR_HELPER = '__kbrun_str';
-const MUSTACHE = /\{\{([\s\S]*?)\}\}/g;
 
 /**
  * Renders `{{ }}` templates with Handlebars (HTML escaping off, helpers = the filter table), compiled once per text.
@@ -65,14 +67,16 @@ export class Templar {
     const compiled = this.compile(text, location);
     try {
       switch (compiled.kind) {
-        case 'native':
-          return evaluateNative(compiled.expr, vars, this.hb.helpers);
+        case 'native': {
+          const mark = pyValueCount();
+          return toNative(evaluateNative(compiled.expr, vars, this.hb.helpers), mark);
+        }
         case 'jinja-native':
           return compiled.expr.evaluate(vars);
         case 'text':
           return compiled.render(vars);
         case 'jinja-text':
-          return compiled.parts.map((p) => (typeof p === 'string' ? p : stringify(p.evaluate(vars)))).join('');
+          return compiled.parts.map((p) => (typeof p === 'string' ? p : stringify(p.evaluatePython(vars)))).join('');
       }
     } catch (error) {
       throw templateError(error, text, location);
@@ -109,7 +113,7 @@ export class Templar {
     } catch {
       ast = undefined;
     }
-    compiled = ast && this.isHandlebars(ast) ? this.fromHandlebars(ast, text) : compileJinja(text, location);
+    compiled = ast && !JINJA_LIST_START.test(text) && this.isHandlebars(ast) ? this.fromHandlebars(ast, text) : compileJinja(text, location);
     this.cache.set(text, compiled);
     return compiled;
   }
@@ -122,6 +126,9 @@ export class Templar {
     return program.body.every((statement) => {
       if (statement.type === 'MustacheStatement' || statement.type === 'BlockStatement') {
         const m = statement as hbs.AST.MustacheStatement | hbs.AST.BlockStatement;
+        if ([m.path, ...m.params].some(isJinjaOnly) || m.params.some((p) => p.type === 'PathExpression' && JINJA_WORDS.has((p as hbs.AST.PathExpression).original))) {
+          return false;
+        }
         const calls = m.params.length > 0 || m.hash !== undefined || statement.type === 'BlockStatement';
         if (calls && !(m.path.type === 'PathExpression' && this.hb.helpers[(m.path as hbs.AST.PathExpression).original] !== undefined)) return false;
         if (statement.type === 'BlockStatement') {
@@ -150,13 +157,29 @@ export class Templar {
   }
 }
 
-/** Renders a value as text the way a template shows it: strings as they are, lists and mappings as JSON. */
+/**
+ * Renders a value as text the way Ansible's templates show it inside a larger string: Python's str()
+ * (`True`, `5.0`, `['a', 1]`, `{'k': None}`), except that a none at the top prints as nothing.
+ */
 export function stringify(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return value === undefined || value === null ? '' : pyStr(value);
 }
+
+/** Jinja's constants, which Handlebars would read as variable names. */
+const JINJA_CONSTANTS = new Set(['none', 'None', 'True', 'False']);
+/** Jinja's operator words: `{{ d is iterable }}` is a test, not a call of a helper named `d`. */
+const JINJA_WORDS = new Set(['is', 'in', 'not', 'and', 'or', 'if', 'else']);
+
+/** A Handlebars value only Jinja reads right: a number (`1.0` is a float, `1e-5` a path to Handlebars), or a Jinja constant. */
+function isJinjaOnly(expr: Expr): boolean {
+  if (expr.type === 'NumberLiteral') return true;
+  if (expr.type !== 'PathExpression') return false;
+  const parts = (expr as hbs.AST.PathExpression).parts;
+  return parts.length === 1 && (JINJA_CONSTANTS.has(parts[0]!) || /^\d/.test(parts[0]!));
+}
+
+/** A `{{` that opens a Jinja list or subscript (`{{ [1, 2] }}`), which Handlebars would read as a `[segment]` path. */
+const JINJA_LIST_START = /\{\{~?-?\s*\[/;
 
 /** A `{{ }}` as one expression: a bare path, a literal, or a helper call (as a sub-expression). */
 function mustacheExpression(m: hbs.AST.MustacheStatement): Expr {
@@ -179,7 +202,7 @@ function flatParts(program: AST): Array<string | Expr> | undefined {
   return parts;
 }
 
-/** Replaces each `{{x}}` by `{{__kbrun_str x path="x"}}`: variables win over helpers, undefined ones fail, values print as JSON. */
+/** Replaces each `{{x}}` by `{{__kbrun_str x path="x"}}`: variables win over helpers, undefined ones fail, values print as Python does. */
 function wrapMustaches(program: AST): void {
   for (const statement of program.body) {
     if (statement.type === 'MustacheStatement') {
@@ -261,19 +284,17 @@ function ownProperty(value: unknown, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
+/** An Ansible expression of a playbook string, with Ansible's doubling of backslashes in its string literals. */
+function compilePlaybookExpression(source: string): CompiledExpression {
+  return compileExpression(doubleBackslashes(source.trim()));
+}
+
 function compileJinja(text: string, location?: SourceLocation): Compiled {
   try {
-    const whole = /^\{\{([\s\S]*)\}\}$/.exec(text);
-    if (whole && !whole[1]!.includes('}}')) return { kind: 'jinja-native', expr: compileExpression(whole[1]!.trim()) };
-    const parts: Array<string | CompiledExpression> = [];
-    let last = 0;
-    for (const match of text.matchAll(MUSTACHE)) {
-      if (match.index! > last) parts.push(text.slice(last, match.index));
-      parts.push(compileExpression(match[1]!.trim()));
-      last = match.index! + match[0].length;
-    }
-    if (last < text.length) parts.push(text.slice(last));
-    return { kind: 'jinja-text', parts };
+    const pieces = splitTemplate(text);
+    const only = pieces.length === 1 ? pieces[0]! : undefined;
+    if (only && 'expression' in only) return { kind: 'jinja-native', expr: compilePlaybookExpression(only.expression) };
+    return { kind: 'jinja-text', parts: pieces.map((p) => ('text' in p ? p.text : compilePlaybookExpression(p.expression))) };
   } catch (error) {
     throw templateError(error, text, location);
   }

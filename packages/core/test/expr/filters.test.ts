@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { compileExpression, ExpressionError } from '../../src/expr/index.js';
+import { toNative } from '../../src/expr/py-value.js';
 import { FILTERS } from '../../src/template/filters.js';
 
 const ev = (source: string, vars: Record<string, unknown> = {}): unknown => compileExpression(source).evaluate(vars);
-const f = (name: string, value: unknown, ...args: unknown[]): unknown => FILTERS[name]!(value, args, {});
+// Filters give Python's whole floats boxed (see py-float.ts); the engine sees plain numbers, and so do these checks.
+const f = (name: string, value: unknown, ...args: unknown[]): unknown => toNative(FILTERS[name]!(value, args, {}), -1);
 
 const users = [
   { name: 'ann', uid: 1001, admin: true, shell: '/bin/bash', meta: { team: 'ops' } },
@@ -66,7 +68,7 @@ describe('filter table', () => {
     expect(f('string', null)).toBe('None');
     expect(f('string', { a: [1, 'x'] })).toBe("{'a': [1, 'x']}");
     expect([f('bool', 'yes'), f('bool', 'On'), f('bool', '1'), f('bool', 1), f('bool', 'no'), f('bool', null), f('bool', 'x')]).toEqual([
-      true, true, true, true, false, false, false,
+      true, true, true, true, false, null, false,
     ]);
     expect([f('type_debug', 'a'), f('type_debug', 1), f('type_debug', 1.5), f('type_debug', [])]).toEqual(['str', 'int', 'float', 'list']);
     expect([f('type_debug', {}), f('type_debug', null), f('type_debug', false)]).toEqual(['dict', 'NoneType', 'bool']);
@@ -86,7 +88,7 @@ describe('filter table', () => {
     expect(f('split', 'a b  c')).toEqual(['a', 'b', 'c']);
     expect(f('split', 'a,b,,c', ',')).toEqual(['a', 'b', '', 'c']);
     expect(f('join', ['a', 1, true], ', ')).toBe('a, 1, True');
-    expect(f('quote', "it's here")).toBe(`'it'"'"'s here'`.replace(`'"'"'`, `'\\''`));
+    expect(f('quote', "it's here")).toBe(`'it'"'"'s here'`);
     expect(f('quote', 'simple')).toBe('simple');
     expect(f('quote', '')).toBe("''");
     expect(f('indent', 'a\nb\n\nc', 2)).toBe('a\n  b\n\n  c');
@@ -96,7 +98,7 @@ describe('filter table', () => {
     expect(f('hash', 'abc')).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
     expect(f('checksum', 'abc')).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
     expect(f('md5', 'abc')).toBe('900150983cd24fb0d6963f7d28e17f72');
-    expect(() => f('hash', 'abc', 'whirlpool')).toThrow('unsupported hash algorithm');
+    expect(() => f('hash', 'abc', 'whirlpool')).toThrow('unsupported hash type whirlpool');
   });
 
   it('regular expressions use Python syntax', () => {
@@ -197,16 +199,17 @@ describe('filter table', () => {
     expect(f('to_json', { a: [1, 'x'], b: null })).toBe('{"a": [1, "x"], "b": null}');
     expect(f('to_nice_json', { b: 1, a: [1] })).toBe('{\n    "a": [\n        1\n    ],\n    "b": 1\n}');
     expect(f('from_json', '{"a": [1]}')).toEqual({ a: [1] });
-    expect(f('to_yaml', { a: [1, 2] })).toBe('a:\n  - 1\n  - 2\n');
+    expect(f('to_yaml', { a: [1, 2] })).toBe('a: [1, 2]\n');
     expect(f('to_nice_yaml', { a: { b: 1 } })).toBe('a:\n    b: 1\n');
-    expect(f('from_yaml', 'a: [1, 2]\nb: yes')).toEqual({ a: [1, 2], b: 'yes' });
+    expect(f('from_yaml', 'a: [1, 2]\nb: yes')).toEqual({ a: [1, 2], b: true });
     expect(f('from_yaml_all', 'a: 1\n---\nb: 2\n')).toEqual([{ a: 1 }, { b: 2 }]);
   });
 
   it('works with positional arguments only (Handlebars helpers)', () => {
     expect(f('default', undefined, 'fallback')).toBe('fallback');
     expect(f('map', users, 'attr', 'name')).toEqual(['ann', 'bob', 'cyd']);
-    expect(f('selectattr', users, 'admin')).toEqual([users[0]]);
+    expect(f('selectattr', users.slice(0, 2), 'admin')).toEqual([users[0]]);
+    expect(() => f('selectattr', users, 'admin')).toThrow("'dict object' has no attribute 'admin'");
     expect(f('selectattr', users, 'uid', '>', 1002)).toEqual([users[1]]);
     expect(f('join', users, ',', 'name')).toBe('ann,bob,cyd');
     expect(f('to_nice_json', { a: 1 }, 2)).toBe('{\n  "a": 1\n}');

@@ -65,7 +65,7 @@ describe('is tests', () => {
       }
       return null;
     })();
-    expect(e?.message).toContain("the 'failed' test expects a task result (a dict), got str");
+    expect(e?.message).toContain("The 'failed' test expects a dictionary, got str");
   });
 
   it('version tests', () => {
