@@ -84,6 +84,18 @@ describe('kbrun lab', () => {
     expect(check.stdout).toContain('is sealed');
   });
 
+  it("a host's net.* sysctls are its own (the machine's stay as they were, vm.* are refused); its own bridges keep the lab sealed", async () => {
+    const machineForwarding = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8');
+    expect((await exec(A, 'sysctl', '-w', 'net.ipv4.ip_forward=1')).code).toBe(0);
+    expect((await exec(A, 'cat', '/proc/sys/net/ipv4/ip_forward')).stdout.trim()).toBe('1');
+    expect((await exec(A, 'sysctl', '-w', 'vm.swappiness=10')).code).not.toBe(0);
+    expect(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8')).toBe(machineForwarding);
+    // What Docker does on a host: a bridge with its own network. The lab stays sealed.
+    expect((await exec(A, 'sh', '-c', 'ip link add docker0 type bridge && ip addr add 172.17.0.1/16 dev docker0 && ip link set docker0 up')).code).toBe(0);
+    expect((await kbrun(['lab', 'check'])).code).toBe(0);
+    expect((await exec(A, 'ip', 'link', 'del', 'docker0')).code).toBe(0);
+  });
+
   it('the volume is at the by-id path and /dev/sdb, and can be formatted XFS and mounted inside', async () => {
     const hosts = await status();
     const byId = hosts[A]!.volume!.byIdPath;

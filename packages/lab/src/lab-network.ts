@@ -64,16 +64,18 @@ export async function readNamespaceView(namespace: string | undefined): Promise<
     const result = await runChecked('ip', [...(namespace ? ['-n', namespace] : []), '-j', ...args]);
     return result.stdout.trim() === '' ? [] : (JSON.parse(result.stdout) as unknown[]);
   };
-  type Link = { ifname: string; linkinfo?: { info_kind?: string } };
+  type Link = { ifname: string; linkinfo?: { info_kind?: string }; link_netnsid?: number };
   type Addr = { ifname: string; addr_info?: Array<{ family: 'inet' | 'inet6'; local: string; prefixlen: number }> };
   type Route = { dst: string; dev?: string; type?: string; table?: string };
   const links = (await ip('-d', 'link', 'show')) as Link[];
   const addrs = (await ip('addr', 'show')) as Addr[];
   const routes4 = (await ip('-4', 'route', 'show', 'table', 'all')) as Route[];
   const routes6 = (await ip('-6', 'route', 'show', 'table', 'all')) as Route[];
+  // Which named namespace a veth's other end is in, as this namespace numbers them.
+  const ids = new Map(((await ip('netns', 'list-id')) as Array<{ nsid: number; name?: string }>).map((n) => [n.nsid, n.name]));
   return {
     namespace,
-    links: links.map((l) => ({ ifname: l.ifname, kind: l.linkinfo?.info_kind })),
+    links: links.map((l) => ({ ifname: l.ifname, kind: l.linkinfo?.info_kind, peerNamespace: l.link_netnsid === undefined ? undefined : ids.get(l.link_netnsid) })),
     addresses: addrs.flatMap((a) => (a.addr_info ?? []).map((i) => ({ ifname: a.ifname, family: i.family, local: i.local, prefixlen: i.prefixlen }))),
     routes: [
       ...routes4.map((r) => ({ family: 'inet' as const, dst: r.dst, dev: r.dev, type: r.type, table: r.table })),

@@ -30,6 +30,8 @@ export interface LabHostState {
   root: string;
   upper: string;
   work: string;
+  /** Bound at /var/lib/docker: a directory of the machine's disk (overlay2 cannot stack on the overlay root). */
+  dockerDir: string;
   consoleLog: string;
   volume: LabVolumeState | undefined;
   /** The loopback endpoint of its sshd, and the forwarder serving it. */

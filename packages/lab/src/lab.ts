@@ -84,8 +84,13 @@ export async function labUp(patterns: readonly string[], options: LabUpOptions =
   const release = await lockLab(paths);
   try {
     const previous = await readLabState(paths);
-    if (previous && (previous.baseImage.key !== base.key || previous.repo.key !== repo.key)) {
-      throw new KbrunError('E_LAB', `lab '${paths.name}' runs on base ${previous.baseImage.key} / repository ${previous.repo.key}, not the current ${base.key} / ${repo.key}`, { hint: 'kbrun lab down, then kbrun lab up' });
+    if (previous && previous.baseImage.key !== base.key) {
+      throw new KbrunError('E_LAB', `lab '${paths.name}' runs on base image ${previous.baseImage.key}, not the current recipe's ${base.key}`, { hint: 'kbrun lab down, then kbrun lab up' });
+    }
+    if (previous && previous.repo.key !== repo.key) {
+      // The package list changed: hosts booted from now on (new ones, restarted ones) read the new repository.
+      print(`lab: the package list changed: hosts booted from now on use repository ${repo.key} (running hosts keep ${previous.repo.key} until restarted)`);
+      previous.repo = { key: repo.key, dir: repo.dir, debs: repo.debs };
     }
     const state: LabState = previous ?? {
       version: 1,
@@ -165,6 +170,7 @@ async function createHost(paths: LabPaths, spec: LabHostSpec): Promise<LabHostSt
     root: join(dir, 'root'),
     upper: join(dir, 'upper'),
     work: join(dir, 'work'),
+    dockerDir: join(dir, 'docker'),
     consoleLog: join(dir, 'console.log'),
     volume: undefined,
     sshPort: 0,

@@ -17,8 +17,8 @@ const SIGRTMIN_PLUS_4 = 38;
 export const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Mounts a host's overlay root (its own upper layer over the shared, read-only base). */
-export async function mountHostRoot(host: Pick<LabHostState, 'root' | 'upper' | 'work'>, baseRoot: string): Promise<void> {
-  for (const dir of [host.root, host.upper, host.work]) await mkdir(dir, { recursive: true });
+export async function mountHostRoot(host: Pick<LabHostState, 'root' | 'upper' | 'work' | 'dockerDir'>, baseRoot: string): Promise<void> {
+  for (const dir of [host.root, host.upper, host.work, host.dockerDir]) await mkdir(dir, { recursive: true });
   await runChecked('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${baseRoot},upperdir=${host.upper},workdir=${host.work}`, host.root]);
 }
 
@@ -64,7 +64,11 @@ export function nspawnArgs(host: LabHostState, repoDir: string): string[] {
     '--timezone=off',
     '--link-journal=no',
     '--console=read-only',
+    // iptables/nftables (ufw, Docker) in the host's own network namespace: nothing outside it is reachable anyway.
+    '--capability=CAP_NET_ADMIN',
     `--bind-ro=${repoDir}:${REPO_MOUNT_POINT}`,
+    // Docker's overlay2 cannot stack on the host's overlay root: its directory is a plain one of the machine's disk.
+    `--bind=${host.dockerDir}:/var/lib/docker`,
     // The loop device as /dev/sdb, and under its own name so blkid (mount UUID=…) finds it in /proc/partitions.
     ...(host.volume ? [`--bind=${host.volume.loopDevice}:/dev/sdb`, `--bind=${host.volume.loopDevice}`] : []),
   ];
@@ -73,7 +77,9 @@ export function nspawnArgs(host: LabHostState, repoDir: string): string[] {
 /** Boots a host detached (it outlives kbrun) and returns nspawn's and the container init's processes. */
 export async function bootHost(host: LabHostState, repoDir: string): Promise<{ nspawn: { pid: number; start: string }; leader: { pid: number; start: string } }> {
   const log = openSync(host.consoleLog, 'a', 0o600);
-  const child = spawn('systemd-nspawn', nspawnArgs(host, repoDir), { stdio: ['ignore', log, log], detached: true });
+  // /proc/sys/net writable (net.* sysctls belong to the host's own namespace; the rest of /proc/sys stays read-only).
+  const env = { ...process.env, SYSTEMD_NSPAWN_API_VFS_WRITABLE: 'network' };
+  const child = spawn('systemd-nspawn', nspawnArgs(host, repoDir), { stdio: ['ignore', log, log], detached: true, env });
   closeSync(log);
   const pid = await new Promise<number>((resolve, reject) => {
     child.once('error', (error) => reject(new KbrunError('E_LAB', `cannot run systemd-nspawn: ${error.message}`, { hint: 'apt-get install systemd-container' })));

@@ -1,5 +1,8 @@
 import { KbrunError } from '@kbrun/core';
 
+/** Every lab's namespaces start with it (lab-paths.ts names them). */
+const LAB_NAMESPACE_PREFIX = 'kbrun-lab.';
+
 /** An IPv4 network as `a.b.c.d/len`. */
 export interface Ipv4Network {
   address: string;
@@ -16,7 +19,8 @@ export const SWITCH_ADDRESS = '10.0.255.254';
 export interface NamespaceView {
   /** The namespace's name, or undefined for the machine's own namespace. */
   namespace: string | undefined;
-  links: Array<{ ifname: string; kind: string | undefined }>;
+  /** `peerNamespace`: for a veth whose other end is in a named namespace, that namespace (from `ip netns list-id`). */
+  links: Array<{ ifname: string; kind: string | undefined; peerNamespace?: string | undefined }>;
   addresses: Array<{ ifname: string; family: 'inet' | 'inet6'; local: string; prefixlen: number }>;
   routes: Array<{ family: 'inet' | 'inet6'; dst: string; dev: string | undefined; type: string | undefined; table: string | undefined }>;
 }
@@ -65,10 +69,13 @@ function overlaps(dst: string, network: Ipv4Network): boolean {
 
 /**
  * Judges the sealing of a lab from what its namespaces and the machine's own namespace show:
- * - a lab namespace holds only `lo` and the lab's links (a host: one veth `eth0`; the switch: the bridge `br0` and veths),
- *   has no default route in any table (IPv4 or IPv6), and routes IPv4 only inside the lab network (IPv6: link-local
- *   and multicast only), so nothing inside can reach anything but the lab;
- * - the machine's own namespace has no address in the lab network and no route into it (its default route aside).
+ * - the switch holds only `lo`, the bridge `br0` and the hosts' veths, routes only inside the lab network;
+ * - a host holds its veth `eth0` (lab addresses only, IPv6 link-local) and may create virtual interfaces of its own
+ *   (Docker's bridge and veths, dummies, tunnels: their traffic can only leave through `eth0`), but no device without
+ *   a kind (a physical one); routes through `eth0` stay inside the lab network;
+ * - no lab namespace has a default route in any table (IPv4 or IPv6);
+ * - the machine's own namespace has no address in the lab network, no route into it (its default route aside) and no
+ *   veth whose other end is in a lab namespace.
  */
 export function sealingViolations(views: ReadonlyArray<{ role: NamespaceRole; view: NamespaceView }>, network: Ipv4Network = LAB_NETWORK): SealingViolation[] {
   const violations: SealingViolation[] = [];
@@ -79,27 +86,30 @@ export function sealingViolations(views: ReadonlyArray<{ role: NamespaceRole; vi
     if (role === 'machine') {
       for (const a of view.addresses) if (a.family === 'inet' && inNetwork(a.local, network)) add(`has the lab address ${a.local}/${a.prefixlen} on ${a.ifname}`);
       for (const r of view.routes) if (r.family === 'inet' && r.dst !== 'default' && overlaps(r.dst, network)) add(`has a route to ${r.dst}${r.dev ? ` via ${r.dev}` : ''}, inside the lab network ${cidr}`);
+      for (const l of view.links) if (l.peerNamespace?.startsWith(LAB_NAMESPACE_PREFIX)) add(`has the interface ${l.ifname}, whose other end is in the lab namespace ${l.peerNamespace}`);
       continue;
     }
     for (const link of view.links) {
       const allowed =
         link.ifname === 'lo' ||
-        (role === 'host' && link.ifname === 'eth0' && link.kind === 'veth') ||
+        (role === 'host' && (link.ifname === 'eth0' ? link.kind === 'veth' : link.kind !== undefined)) ||
         (role === 'switch' && ((link.ifname === 'br0' && link.kind === 'bridge') || (/^vh-\d+-\d+$/.test(link.ifname) && link.kind === 'veth')));
-      if (!allowed) add(`has the interface ${link.ifname}${link.kind ? ` (${link.kind})` : ''}, which is not the lab's`);
+      if (!allowed) add(`has the interface ${link.ifname}${link.kind ? ` (${link.kind})` : ' (a device)'}, which is not the lab's`);
     }
     if (role === 'host' && !view.links.some((l) => l.ifname === 'eth0')) add('has no lab interface eth0');
+    // A host's own virtual interfaces (docker0…) may carry other networks; the lab's links may not.
+    const labLink = (dev: string | undefined) => role === 'switch' || dev === 'eth0';
     for (const r of view.routes) {
       if (r.dst === 'default') {
         add(`has a default route (${r.family === 'inet' ? 'IPv4' : 'IPv6'}${r.table && r.table !== 'main' ? `, table ${r.table}` : ''}${r.dev ? ` via ${r.dev}` : ''})`);
         continue;
       }
-      if (r.dev === 'lo') continue;
+      if (r.dev === 'lo' || !labLink(r.dev)) continue;
       if (r.family === 'inet' && !inNetwork(r.dst, network)) add(`has a route to ${r.dst}${r.dev ? ` via ${r.dev}` : ''}, outside the lab network ${cidr}`);
       if (r.family === 'inet6' && !/^(fe[89ab][0-9a-f]:|ff[0-9a-f]{2}:)/i.test(r.dst)) add(`has an IPv6 route to ${r.dst}, which is not link-local`);
     }
     for (const a of view.addresses) {
-      if (a.ifname === 'lo') continue;
+      if (a.ifname === 'lo' || !labLink(a.ifname)) continue;
       if (a.family === 'inet' && !inNetwork(a.local, network)) add(`has the address ${a.local} on ${a.ifname}, outside the lab network ${cidr}`);
       if (a.family === 'inet6' && !/^fe[89ab][0-9a-f]:/i.test(a.local)) add(`has the IPv6 address ${a.local} on ${a.ifname}, which is not link-local`);
     }

@@ -47,9 +47,15 @@ describe('lab sealing rules', () => {
     expect(sealingViolations([{ role: 'host', view: broken6 }])[0]?.problem).toMatch(/default route \(IPv6/);
   });
 
-  it('refuses an interface that is not the lab veth, and routes or addresses outside the lab network', () => {
-    const extra = host({ links: [...host().links, { ifname: 'dummy0', kind: 'dummy' }] });
-    expect(sealingViolations([{ role: 'host', view: extra }]).map((v) => v.problem)).toEqual(['has the interface dummy0 (dummy), which is not the lab\'s']);
+  it("lets a host make virtual interfaces of its own (Docker's bridge), not hold a device; routes via eth0 stay in the lab network", () => {
+    const docker = host({
+      links: [...host().links, { ifname: 'docker0', kind: 'bridge' }, { ifname: 'veth1a2b', kind: 'veth' }],
+      addresses: [...host().addresses, { ifname: 'docker0', family: 'inet', local: '172.17.0.1', prefixlen: 16 }],
+      routes: [...host().routes, { family: 'inet', dst: '172.17.0.0/16', dev: 'docker0', type: undefined, table: undefined }],
+    });
+    expect(sealingViolations([{ role: 'host', view: docker }])).toEqual([]);
+    const device = host({ links: [...host().links, { ifname: 'ens3', kind: undefined }] });
+    expect(sealingViolations([{ role: 'host', view: device }]).map((v) => v.problem)).toEqual(["has the interface ens3 (a device), which is not the lab's"]);
     const route = host({ routes: [...host().routes, { family: 'inet', dst: '192.168.0.0/16', dev: 'eth0', type: undefined, table: undefined }] });
     expect(sealingViolations([{ role: 'host', view: route }]).map((v) => v.problem)).toEqual(['has a route to 192.168.0.0/16 via eth0, outside the lab network 10.0.0.0/16']);
     const global6 = host({ addresses: [...host().addresses, { ifname: 'eth0', family: 'inet6', local: '2001:db8::1', prefixlen: 64 }] });
@@ -61,6 +67,8 @@ describe('lab sealing rules', () => {
     const withRoute: NamespaceView = { ...machine, routes: [...machine.routes, { family: 'inet', dst: '10.0.0.0/8', dev: 'eth0', type: undefined, table: undefined }] };
     expect(sealingViolations([{ role: 'machine', view: withAddress }]).map((v) => v.problem)).toEqual(['has the lab address 10.0.0.5/24 on eth0']);
     expect(sealingViolations([{ role: 'machine', view: withRoute }]).map((v) => v.problem)).toEqual(['has a route to 10.0.0.0/8 via eth0, inside the lab network 10.0.0.0/16']);
+    const withVeth: NamespaceView = { ...machine, links: [...machine.links, { ifname: 'leak0', kind: 'veth', peerNamespace: 'kbrun-lab.t.h1' }] };
+    expect(sealingViolations([{ role: 'machine', view: withVeth }]).map((v) => v.problem)).toEqual(['has the interface leak0, whose other end is in the lab namespace kbrun-lab.t.h1']);
   });
 
   it('lets the switch hold its bridge and the hosts\' veths, nothing else', () => {
