@@ -65,7 +65,7 @@ export async function runLabCommand(args: readonly string[], io: Io): Promise<nu
         if (!status.state) throw new KbrunError('E_LAB', `lab '${paths.name}' is not up`);
         const violations = await checkSealing(paths, Object.values(status.state.hosts));
         if (violations.length === 0) {
-          io.stdout(`lab '${paths.name}' is sealed: ${Object.keys(status.state.hosts).length} host namespaces and the switch hold only lab interfaces, no default route; the machine's own namespace has no address or route in ${LAB_NETWORK.address}/${LAB_NETWORK.prefix}\n`);
+          io.stdout(`lab '${paths.name}' is sealed: its switch and ${Object.keys(status.state.hosts).length} host namespaces have no default route, no route out and no device; the machine's own namespace has no address, route or link into ${LAB_NETWORK.address}/${LAB_NETWORK.prefix}\n`);
           return 0;
         }
         io.stdout(`lab '${paths.name}' is NOT sealed:\n${violations.map((v) => `  - ${v.namespace} ${v.problem}`).join('\n')}\n`);
