@@ -5,7 +5,7 @@ import { locateControllerFile } from '../exec/find-file.js';
 import { readHeader } from './jinja/header.js';
 import { ANSIBLE_SYNTAX, checkSetting, type JinjaSyntax } from './jinja/options.js';
 import { renderTemplate } from './jinja/renderer.js';
-import { childScope } from './jinja/scope.js';
+import { layered } from './jinja/scope.js';
 import { compileTemplate, type CompiledTemplate } from './jinja/template.js';
 import { Templar } from './templar.js';
 import { templateFileVars } from './template-vars.js';
@@ -65,8 +65,8 @@ function settings(given: Partial<Record<keyof JinjaSyntax, unknown>>, header: Pa
  */
 export function renderTemplateFile(path: string, vars: Readonly<Record<string, unknown>>, options: TemplateFileOptions = {}): string {
   const text = readUtf8(path);
-  const layered = childScope(vars, { ...templateFileVars(options.src ?? path, path, options.dest), ...options.extraVars }).vars;
-  if (path.endsWith('.hbs')) return (handlebars ??= new Templar()).renderText(text, layered, path);
+  const all = layered([{ ...templateFileVars(options.src ?? path, path, options.dest), ...options.extraVars }, vars]);
+  if (path.endsWith('.hbs')) return (handlebars ??= new Templar()).renderText(text, all, path);
   const header = readHeader(text, path);
   const syntax = settings(options.syntax ?? {}, header.overrides, path);
   const bases = [...(options.searchPath ?? []), dirname(path)];
@@ -74,7 +74,7 @@ export function renderTemplateFile(path: string, vars: Readonly<Record<string, u
     const file = locateControllerFile(bases, 'templates', name);
     return file === undefined ? undefined : compileTemplate(file, readUtf8(file), syntax);
   };
-  const output = renderTemplate(compileTemplate(path, header.body, syntax, header.lines), layered, load);
+  const output = renderTemplate(compileTemplate(path, header.body, syntax, header.lines), all, load);
   const missing = trailingNewlines(text) - trailingNewlines(output);
   return missing > 0 ? output + syntax.newlineSequence.repeat(missing) : output;
 }

@@ -55,10 +55,11 @@ describe('renderTemplateFile', () => {
     expect(out).toBe(`vars.j2|${path}|/etc/app.conf|${hostname()}|Ansible managed|extra`);
   });
 
-  it('changes none of the variables it is given', () => {
-    const vars = { n: 1 };
-    renderTemplateFile(file('s.j2', '{% set n = 2 %}{% set m = 3 %}'), vars);
-    expect(vars).toEqual({ n: 1 });
+  it('changes none of the variables it is given, which may be frozen', () => {
+    const vars = Object.freeze({ n: 1, name: 'x' });
+    expect(renderTemplateFile(file('s.j2', '{% set n = 2 %}{% set m = 3 %}{{ n }}{{ m }}'), vars)).toBe('23');
+    expect(vars).toEqual({ n: 1, name: 'x' });
+    expect(() => renderTemplateFile(file('u.j2', '{{ nme }}'), vars)).toThrow(/'nme' is undefined: did you mean .*'name'/);
   });
 
   it('refuses a file that is not UTF-8, naming it', () => {

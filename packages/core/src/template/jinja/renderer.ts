@@ -6,7 +6,7 @@ import { expressionError, templateError } from './errors.js';
 import { loopVariables } from './loop.js';
 import { defineMacro, type MacroRuntime } from './macro.js';
 import { BODY_NAME, CALLER_NAME, type Expr, type ExprList, type Node, type Target } from './nodes.js';
-import { childScope, type Scope } from './scope.js';
+import { childScope, layered, type Scope } from './scope.js';
 import type { CompiledTemplate } from './template.js';
 import { isNamespace, TEMPLATE_GLOBALS } from './template-globals.js';
 
@@ -22,7 +22,7 @@ export function renderTemplate(template: CompiledTemplate, vars: Vars, load: Tem
 
 /** The scope a template starts in: Jinja2's globals under the variables (a variable named `namespace` wins, as in Jinja2). */
 function rootScope(vars: Vars): Scope {
-  return childScope(childScope(TEMPLATE_GLOBALS, vars as Mapping).vars);
+  return childScope(layered([vars, TEMPLATE_GLOBALS]));
 }
 
 /** Variables without the caller's: only what travels under symbols (the run's lookup context), for `without context`. */
