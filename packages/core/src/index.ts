@@ -43,7 +43,7 @@ export { ModuleRegistry } from './modules/module-registry.js';
 export { Templar, OMIT } from './template/templar.js';
 export { FILTERS } from './template/filters.js';
 export { renderTemplateFile, type TemplateFileOptions } from './template/render-file.js';
-export { SYNTAX_NAMES, type JinjaSyntax } from './template/jinja/options.js';
+export type { JinjaSyntax } from './template/jinja/options.js';
 export { compileExpression, evaluateCondition, ExpressionError, pyJsonDumps, truthy, UndefinedVariableError } from './expr/index.js';
 export { runPlaybook, executePlaybook, type ConnectionFactory, type RunPlaybookOptions, type RunPlaybookResult } from './exec/run-playbook.js';
 export { decryptVault, encryptVault, isVaultText, VAULT_HEADER } from './secrets/vault.js';

@@ -3,7 +3,7 @@ import { compileExpression } from '../../expr/index.js';
 import { checkSetting, SYNTAX_NAMES, type JinjaSyntax } from './options.js';
 
 /** The marker of Ansible's override line, the first line of a template: `#jinja2: trim_blocks: False, lstrip_blocks: True`. */
-export const HEADER = '#jinja2:';
+const HEADER = '#jinja2:';
 
 /** A template file's text without its header line, and the settings that line gives. */
 export interface HeaderResult {

@@ -54,6 +54,6 @@ export function checkSetting(name: keyof JinjaSyntax, value: unknown): string | 
 }
 
 /** The snake_case name of a setting. */
-export function snakeName(name: keyof JinjaSyntax): string {
+function snakeName(name: keyof JinjaSyntax): string {
   return Object.keys(SYNTAX_NAMES).find((key) => SYNTAX_NAMES[key] === name) ?? name;
 }
