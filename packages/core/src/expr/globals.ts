@@ -1,6 +1,6 @@
 import { expressionContextOf } from './expression-context.js';
 import { arg, type Args, type Kwargs } from './params.js';
-import { pyDatetimeText, pyStrftime } from './py-datetime.js';
+import { datetimeFromEpoch, type PyDateTime } from './py-date-values.js';
 import { isMapping, keysOf, setOwn, truthy, typeName, type Mapping } from './values.js';
 
 /** A global function: positional and keyword arguments, and the variables of the expression (for lookups). */
@@ -43,14 +43,14 @@ function dict(args: Args, kwargs: Kwargs): Mapping {
   return out;
 }
 
-/** `now(utc=False, fmt=None)`: the current time as Python prints a datetime, or formatted with strftime. */
-function now(args: Args, kwargs: Kwargs): string {
+/** `now(utc=False, fmt=None)`: the current local (or UTC) time as a datetime, or formatted with strftime. */
+function now(args: Args, kwargs: Kwargs): PyDateTime | string {
   const utc = truthy(arg(args, kwargs, 0, 'utc', false));
   const fmt = arg(args, kwargs, 1, 'fmt', null);
-  const date = new Date();
-  if (fmt === null) return pyDatetimeText(date, utc);
+  const date = datetimeFromEpoch((performance.timeOrigin + performance.now()) / 1000, utc);
+  if (fmt === null) return date;
   if (typeof fmt !== 'string') throw new TypeError(`now(): fmt must be a string, got ${typeName(fmt)}`);
-  return pyStrftime(date, fmt, utc);
+  return date.strftime(fmt);
 }
 
 /** `undef(hint=None)`: an undefined value (role defaults use it for variables the caller must set). */

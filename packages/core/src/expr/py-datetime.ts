@@ -1,4 +1,4 @@
-// Python's datetime text forms: str(datetime) and strftime (the C library's directives, as glibc prints them).
+// Python's strftime: the C library's directives, as glibc prints them.
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -100,11 +100,4 @@ export function pyStrftime(date: Date, format: string, utc: boolean): string {
     const text = render(f, utc);
     return noPad ? text.replace(/^[0 ]+(?=.)/, '') : text;
   });
-}
-
-/** Python's str(datetime): `2024-05-01 10:11:12.345000` (no fraction when it is zero). */
-export function pyDatetimeText(date: Date, utc: boolean): string {
-  const f = fieldsOf(date, utc);
-  const base = `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)} ${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}`;
-  return f.micro === 0 ? base : `${base}.${pad(f.micro, 6)}`;
 }

@@ -1,3 +1,4 @@
+import { pyTuple } from '../expr/py-tuple.js';
 import { isMapping, keysOf, typeName, type Mapping } from '../expr/values.js';
 import { flattenOnce } from './lists.js';
 import { boolOption, lookupError } from './lookup-options.js';
@@ -54,9 +55,9 @@ function split(item: Mapping, path: readonly string[], skipMissing: boolean): { 
   return { parent, list: value };
 }
 
-/** `subelements`: `[item, subitem]` for each item of a list of mappings and each entry of its list at a (dotted) key. */
+/** `subelements`: `(item, subitem)` for each item of a list of mappings and each entry of its list at a (dotted) key. */
 export const subelementsLookup: LookupSpec = {
-  description: '`[item, subitem]` pairs: each mapping of a list with each entry of its list at a dotted key; `skip_missing`.',
+  description: '`(item, subitem)` pairs: each mapping of a list with each entry of its list at a dotted key; `skip_missing`.',
   options: {},
   run: (terms) => {
     if (terms.length < 2 || terms.length > 3) throw lookupError('subelements', `expects a list (or dict) of mappings, a key and optional flags, got ${terms.length} terms`);
@@ -72,7 +73,7 @@ export const subelementsLookup: LookupSpec = {
       if (!isMapping(item)) throw lookupError('subelements', `expects a dictionary, got ${typeName(item)} ${JSON.stringify(item)}`);
       if (item['skipped'] !== undefined && item['skipped'] !== false) return [];
       const found = split(item, key.split('.'), skipMissing);
-      return found ? found.list.map((sub) => [found.parent, sub]) : [];
+      return found ? found.list.map((sub) => pyTuple([found.parent, sub])) : [];
     });
   },
 };

@@ -1,4 +1,5 @@
-import { randomInt } from 'node:crypto';
+import { randomSource } from '../expr/py-random.js';
+import { pyTuple } from '../expr/py-tuple.js';
 import { isMapping, keysOf, typeName } from '../expr/values.js';
 import { lookupError } from './lookup-options.js';
 import type { LookupSpec } from './lookup-types.js';
@@ -22,18 +23,18 @@ export const listLookup: LookupSpec = {
   run: (terms) => [...terms],
 };
 
-/** `indexed_items`: `[index, item]` pairs of the flattened terms. */
+/** `indexed_items`: `(index, item)` pairs of the flattened terms. */
 export const indexedItemsLookup: LookupSpec = {
-  description: '`[index, item]` pairs of the terms flattened one level.',
+  description: '`(index, item)` pairs of the terms flattened one level.',
   options: {},
-  run: (terms) => flattenOnce(terms).map((item, index) => [index, item]),
+  run: (terms) => flattenOnce(terms).map((item, index) => pyTuple([index, item])),
 };
 
 /** `random_choice`: one of the terms, chosen at random (none when there are none). */
 export const randomChoiceLookup: LookupSpec = {
   description: 'One of the terms, chosen at random.',
   options: {},
-  run: (terms) => (terms.length === 0 ? [] : [terms[randomInt(terms.length)]]),
+  run: (terms) => (terms.length === 0 ? [] : [randomSource(null).choice(terms)]),
 };
 
 /** `dict`: `{key, value}` items of mappings, in their key order (`with_dict`). */

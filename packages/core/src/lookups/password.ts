@@ -1,11 +1,10 @@
-import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { randomSource } from '../expr/py-random.js';
 import { intOption, lookupError, stringTerm } from './lookup-options.js';
 import type { LookupOptions, LookupSpec } from './lookup-types.js';
 import { parseKv } from './parse-kv.js';
-import { PythonRandom } from './python-random.js';
 
 const LETTERS_LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const LETTERS_UPPER = LETTERS_LOWER.toUpperCase();
@@ -58,10 +57,10 @@ function parseTerm(term: string, options: LookupOptions): { path: string; params
   return { path, params: { ...options, ...inline } };
 }
 
+/** `length` characters of `chars`, drawn as Python's random.choice draws them (seeded: Ansible's very password). */
 function generate(length: number, chars: string, seed: unknown): string {
   const pool = [...chars];
-  if (seed === null || seed === undefined) return Array.from({ length }, () => pool[randomInt(pool.length)]).join('');
-  const random = new PythonRandom(stringTerm('password', seed));
+  const random = randomSource(seed === null || seed === undefined ? null : stringTerm('password', seed));
   return Array.from({ length }, () => random.choice(pool)).join('');
 }
 

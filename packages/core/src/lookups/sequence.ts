@@ -1,3 +1,4 @@
+import { pyPercentFormat } from '../expr/py-format.js';
 import { lookupError, stringTerm } from './lookup-options.js';
 import type { LookupSpec } from './lookup-types.js';
 import { parseKv } from './parse-kv.js';
@@ -46,47 +47,6 @@ function parse(term: string): Sequence {
   return seq;
 }
 
-/** Python's `format % number` for a format with exactly one conversion (%d, %02x, %5.1f, %s…). */
-function pyFormat(format: string, n: number): string {
-  return format.replace(/%([-+ 0#]*)(\d*)(?:\.(\d+))?([diouxXeEfFgGcrs])/, (_m, flags: string, width: string, precision: string | undefined, type: string) => {
-    let body: string;
-    const abs = Math.abs(n);
-    switch (type) {
-      case 'o':
-        body = (flags.includes('#') ? '0o' : '') + abs.toString(8);
-        break;
-      case 'x':
-      case 'X':
-        body = (flags.includes('#') ? '0x' : '') + abs.toString(16);
-        if (type === 'X') body = body.toUpperCase();
-        break;
-      case 'e':
-      case 'E':
-        body = abs.toExponential(precision === undefined ? 6 : Number(precision)).replace(/e([+-])(\d)$/, 'e$10$2');
-        if (type === 'E') body = body.toUpperCase();
-        break;
-      case 'f':
-      case 'F':
-        body = abs.toFixed(precision === undefined ? 6 : Number(precision));
-        break;
-      case 'g':
-      case 'G':
-        body = String(Number(abs.toPrecision(precision === undefined ? 6 : Math.max(1, Number(precision)))));
-        break;
-      case 'c':
-        return String.fromCodePoint(n);
-      default:
-        body = String(abs);
-        if (precision !== undefined && 'diu'.includes(type)) body = body.padStart(Number(precision), '0');
-    }
-    const sign = n < 0 ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
-    const size = Number(width || 0);
-    if (flags.includes('-')) return (sign + body).padEnd(size);
-    if (flags.includes('0') && !'sr'.includes(type)) return sign + body.padStart(size - sign.length, '0');
-    return (sign + body).padStart(size);
-  });
-}
-
 /** The items of one term, as Ansible's `sequence` checks and generates them. */
 function generate(seq: Sequence): string[] {
   if (seq.count === undefined && seq.end === undefined) throw lookupError('sequence', 'must specify count or end');
@@ -105,9 +65,11 @@ function generate(seq: Sequence): string[] {
   const length = Math.max(0, Math.ceil((stop - start) / stride));
   if (length > MAX_ITEMS) throw lookupError('sequence', `${length} items is more than the ${MAX_ITEMS} allowed`);
   return Array.from({ length }, (_, i) => {
-    const text = pyFormat(seq.format, start + i * stride);
-    if (text === seq.format) throw lookupError('sequence', `problem formatting ${start + i * stride} with ${JSON.stringify(seq.format)}`);
-    return text;
+    try {
+      return pyPercentFormat(seq.format, start + i * stride);
+    } catch (error) {
+      throw lookupError('sequence', `problem formatting ${start + i * stride} with ${JSON.stringify(seq.format)}: ${(error as Error).message}`);
+    }
   });
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { pyDatetimeText } from '../expr/py-datetime.js';
+import { datetimeFromEpoch } from '../expr/py-date-values.js';
 
 /** The user name of a uid (from /etc/passwd), or the uid as text when it has none. */
 function userName(uid: number): string {
@@ -26,8 +26,8 @@ export function templateFileVars(path: string, fullPath: string, destPath?: stri
     template_path: path,
     template_fullpath: resolve(fullPath),
     template_uid: userName(info.uid),
-    template_mtime: pyDatetimeText(info.mtime, false),
-    template_run_date: pyDatetimeText(new Date(), false),
+    template_mtime: datetimeFromEpoch(info.mtimeMs / 1000, false),
+    template_run_date: datetimeFromEpoch(Date.now() / 1000, false),
     template_destpath: destPath ?? null,
     ansible_managed: 'Ansible managed',
   };
