@@ -1,7 +1,7 @@
-// Writes the tables of docs/ansible-compatibility.md (keywords) and docs/configuration.md (settings) from the code,
+// Writes the tables of docs/ansible-compatibility.md (keywords, lookups, magic variables, filters, tests) and docs/configuration.md (settings) from the code,
 // so each table has one source. Usage: node scripts/docs-tables.mjs [--check]  (--check: exit 1 when a doc is stale)
 import { readFileSync, writeFileSync } from 'node:fs';
-import { KEYWORDS, LOOKUPS, MAGIC_VARIABLES, UNSUPPORTED_LOOKUPS } from '@kbrun/core';
+import { FILTER_SPECS, KEYWORDS, LOOKUPS, MAGIC_VARIABLES, TEST_SPECS, UNSUPPORTED_LOOKUPS } from '@kbrun/core';
 import { DEFAULT_CONFIG, SETTINGS } from '@kbrun/cli';
 
 const STATUS = { supported: 'supported', planned: 'planned', unsupported: 'not supported' };
@@ -36,6 +36,28 @@ function magicVariableTable() {
   return lines.join('\n');
 }
 
+const ORIGIN = { jinja2: 'Jinja2', ansible: 'Ansible', kbrun: 'kbrun only' };
+
+/** A table of a filter or test registry: name, where it comes from, kbrun's status and what it does. */
+function registryTable(kind, specs) {
+  const lines = [`| ${kind} | from | kbrun | what it does |`, '|---|---|---|---|'];
+  for (const name of Object.keys(specs).sort()) {
+    const spec = specs[name];
+    lines.push(`| \`${cell(name)}\` | ${ORIGIN[spec.origin]} | supported | ${cell(spec.description)} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Every filter of ansible-core 2.14's builtin namespace and of Jinja2's builtins, from the filter registry. */
+function filterTable() {
+  return registryTable('filter', FILTER_SPECS);
+}
+
+/** Every test of ansible-core 2.14's builtin namespace and of Jinja2's builtins, from the test registry. */
+function testTable() {
+  return registryTable('test', TEST_SPECS);
+}
+
 /** Every setting: its key in kbrun.config.yaml, variable, flag, default and meaning. */
 function settingsTable() {
   const lines = ['| setting | environment | flag | default | meaning |', '|---|---|---|---|---|'];
@@ -50,6 +72,8 @@ const DOCS = [
   { file: new URL('../docs/ansible-compatibility.md', import.meta.url), marker: 'keywords', table: keywordTable },
   { file: new URL('../docs/ansible-compatibility.md', import.meta.url), marker: 'lookups', table: lookupTable },
   { file: new URL('../docs/ansible-compatibility.md', import.meta.url), marker: 'magic-variables', table: magicVariableTable },
+  { file: new URL('../docs/ansible-compatibility.md', import.meta.url), marker: 'filters', table: filterTable },
+  { file: new URL('../docs/ansible-compatibility.md', import.meta.url), marker: 'tests', table: testTable },
   { file: new URL('../docs/configuration.md', import.meta.url), marker: 'settings', table: settingsTable },
 ];
 

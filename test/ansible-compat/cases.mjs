@@ -13,4 +13,5 @@ export const CASES = [
   { name: 'loops', playbook: 'loops.yml', args: [] },
   { name: 'magic-vars', playbook: 'magic-vars.yml', args: ['--forks', '5', '--tags', 'all,magic', '--skip-tags', 'never_run'] },
   { name: 'templates', playbook: 'templates.yml', args: [] },
+  { name: 'filters', playbook: 'filters.yml', args: [] },
 ];

@@ -40,8 +40,9 @@ export type { Block, Include, MetaTask, Play, Playbook, Task, TaskNode } from '.
 export { TagFilter } from './exec/tag-filter.js';
 export { playbookJsonSchema, type SchemaRoot } from './language/playbook-schema.js';
 export { ModuleRegistry } from './modules/module-registry.js';
-export { Templar, OMIT } from './template/templar.js';
-export { FILTERS } from './template/filters.js';
+export { Templar, OMIT, stringify } from './template/templar.js';
+export { FILTERS, FILTER_SPECS, type FilterSpec } from './template/filters.js';
+export { TEST_SPECS, type TestSpec } from './expr/tests.js';
 export { renderTemplateFile, type TemplateFileOptions } from './template/render-file.js';
 export type { JinjaSyntax } from './template/jinja/options.js';
 export { compileExpression, evaluateCondition, ExpressionError, pyJsonDumps, truthy, UndefinedVariableError } from './expr/index.js';

@@ -89,9 +89,11 @@ describe('copy', () => {
     expect(result.diff).toEqual({ before: 'one\n', after: 'Hello from a file\n', before_header: tmp.path('f'), after_header: `${FIXTURES}/files/hello.txt` });
   });
 
-  it('writes non-text content as JSON', async () => {
-    await runModule(copy, { content: { a: [1, 2] }, dest: tmp.path('j') });
-    expect(await readText(tmp.path('j'))).toBe('{"a":[1,2]}');
+  it('writes a list or dict as JSON and other values as Python prints them, as Ansible does', async () => {
+    await runModule(copy, { content: { a: [1, 2], é: true }, dest: tmp.path('j') });
+    expect(await readText(tmp.path('j'))).toBe('{"a": [1, 2], "\\u00e9": true}');
+    await runModule(copy, { content: true, dest: tmp.path('b') });
+    expect(await readText(tmp.path('b'))).toBe('True');
   });
 
   it('check mode predicts the result of a new file', async () => {

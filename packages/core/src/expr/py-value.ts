@@ -1,5 +1,12 @@
-/** How many PyValues were made so far: an evaluation that made none has none to turn into plain data. */
+import { PyTuple } from './py-tuple.js';
+
+/** How many PyValues (and tuples) were made so far: an evaluation that made none has none to turn into plain data. */
 let made = 0;
+
+/** Counts one more Python value made (PyValues count themselves; tuples call this). */
+export function countPyValue(): void {
+  made++;
+}
 
 /**
  * Base class of the Python values an expression can hold beyond JSON data (a whole float, a datetime, a
@@ -9,7 +16,7 @@ let made = 0;
  */
 export abstract class PyValue {
   constructor() {
-    made++;
+    countPyValue();
   }
 
   /** Python's type name, as `type_debug` gives it. */
@@ -31,7 +38,7 @@ export function pyValueCount(): number {
   return made;
 }
 
-/** `value` with every PyValue replaced by its plain form (copies only what holds one); nothing to do when none was made since `mark`. */
+/** `value` with every PyValue replaced by its plain form and tuples by lists (copies only what holds one); nothing to do when none was made since `mark`. */
 export function toNative(value: unknown, mark: number): unknown {
   return made === mark ? value : plain(value);
 }
@@ -44,6 +51,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function plain(value: unknown): unknown {
   if (value instanceof PyValue) return value.native();
+  if (value instanceof PyTuple) return Array.from(value, plain);
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

@@ -10,7 +10,7 @@ import { VERSION_TESTS } from './tests/version.js';
 
 export type { TestFn, TestOrigin, TestSpec } from './tests/spec.js';
 
-/** Every `is` test kbrun knows, by name: what it checks, where it comes from, and its function or why kbrun refuses it. */
+/** Every `is` test kbrun knows, by name: where it comes from, what it checks, and its function (the docs' table is made from it). */
 export const TEST_SPECS: Readonly<Record<string, TestSpec>> = Object.freeze(
   Object.assign(Object.create(null) as Record<string, TestSpec>, TYPE_TESTS, COMPARISON_TESTS, RESULT_TESTS, PATTERN_TESTS, VERSION_TESTS, FILE_TESTS, URI_TESTS),
 );
@@ -19,18 +19,17 @@ export const TEST_SPECS: Readonly<Record<string, TestSpec>> = Object.freeze(
 export const TESTS: Readonly<Record<string, TestFn>> = Object.freeze(
   Object.assign(
     Object.create(null) as Record<string, TestFn>,
-    Object.fromEntries(Object.entries(TEST_SPECS).flatMap(([name, spec]) => ('fn' in spec ? [[name, spec.fn]] : []))),
+    Object.fromEntries(Object.entries(TEST_SPECS).map(([name, spec]) => [name, spec.fn])),
   ),
 );
 
-/** The registry entry of a test (supported or refused), accepting the `ansible.builtin.` prefix; undefined when unknown. */
+/** The registry entry of a test, accepting the `ansible.builtin.` prefix; undefined when unknown. */
 export function testSpec(name: string): TestSpec | undefined {
   const bare = builtinName(name);
   return Object.hasOwn(TEST_SPECS, bare) ? TEST_SPECS[bare] : undefined;
 }
 
-/** Looks up a runnable test by name, accepting the `ansible.builtin.` prefix; undefined when unknown or refused. */
+/** Looks up a test's function by name, accepting the `ansible.builtin.` prefix; undefined when unknown. */
 export function findTest(name: string): TestFn | undefined {
-  const spec = testSpec(name);
-  return spec && 'fn' in spec ? spec.fn : undefined;
+  return testSpec(name)?.fn;
 }

@@ -19,7 +19,7 @@ import { URL_FILTERS } from './filters/urls.js';
 
 export type { FilterFn, FilterOrigin, FilterSpec } from './filters/spec.js';
 
-/** Every filter kbrun knows, by name: what it does, where it comes from, and its function or why kbrun refuses it. */
+/** Every filter kbrun knows, by name: where it comes from, what it does, and its function (the docs' table is made from it). */
 export const FILTER_SPECS: Readonly<Record<string, FilterSpec>> = Object.freeze(
   Object.assign(
     Object.create(null) as Record<string, FilterSpec>,
@@ -49,18 +49,17 @@ export const FILTER_SPECS: Readonly<Record<string, FilterSpec>> = Object.freeze(
 export const FILTERS: Readonly<Record<string, FilterFn>> = Object.freeze(
   Object.assign(
     Object.create(null) as Record<string, FilterFn>,
-    Object.fromEntries(Object.entries(FILTER_SPECS).flatMap(([name, spec]) => ('fn' in spec ? [[name, spec.fn]] : []))),
+    Object.fromEntries(Object.entries(FILTER_SPECS).map(([name, spec]) => [name, spec.fn])),
   ),
 );
 
-/** The registry entry of a filter (supported or refused), accepting the `ansible.builtin.` prefix; undefined when unknown. */
+/** The registry entry of a filter, accepting the `ansible.builtin.` prefix; undefined when unknown. */
 export function filterSpec(name: string): FilterSpec | undefined {
   const bare = builtinName(name);
   return Object.hasOwn(FILTER_SPECS, bare) ? FILTER_SPECS[bare] : undefined;
 }
 
-/** Looks up a runnable filter by name, accepting the `ansible.builtin.` prefix; undefined when unknown or refused. */
+/** Looks up a filter's function by name, accepting the `ansible.builtin.` prefix; undefined when unknown. */
 export function findFilter(name: string): FilterFn | undefined {
-  const spec = filterSpec(name);
-  return spec && 'fn' in spec ? spec.fn : undefined;
+  return filterSpec(name)?.fn;
 }

@@ -1,4 +1,4 @@
-import { defineModule } from '@kbrun/core';
+import { defineModule, pyJsonDumps, stringify } from '@kbrun/core';
 import { deployFile, readControllerFile, type DeployArgs } from '../lib/deploy-file.js';
 import { deployProperties } from '../lib/deploy-schema.js';
 
@@ -17,7 +17,7 @@ export const copy = defineModule<CopyArgs>({
     type: 'object',
     properties: {
       src: { type: 'string', description: 'A file on the controller (role files/ first, then the playbook directory). Directories are not supported.' },
-      content: { description: 'The file content (text; other values are written as JSON).' },
+      content: { description: "The file content: text as it is, a list or dict as JSON (Python's json.dumps layout), other values as Python prints them (`True`)." },
       ...deployProperties,
     },
     required: ['dest'],
@@ -27,7 +27,8 @@ export const copy = defineModule<CopyArgs>({
     if (args.src !== undefined && args.content !== undefined) return { failed: true, changed: false, msg: 'src and content are mutually exclusive' };
     if (args.src === undefined && args.content === undefined) return { failed: true, changed: false, msg: 'src (or content) is required' };
     if (args.content !== undefined) {
-      const text = typeof args.content === 'string' ? args.content : JSON.stringify(args.content);
+      const content = args.content;
+      const text = typeof content === 'object' && content !== null ? pyJsonDumps(content, { ensureAscii: true }) : stringify(content);
       return deployFile(ctx, args, { content: Buffer.from(text, 'utf8') });
     }
     const source = await readControllerFile(ctx, 'files', args.src!);

@@ -6,16 +6,14 @@ export type TestFn = (value: unknown, args: Args, kwargs: Kwargs) => boolean;
 /** Where a test comes from: Jinja2's builtins, ansible-core 2.14's ansible.builtin, or kbrun alone. */
 export type TestOrigin = 'jinja2' | 'ansible' | 'kbrun';
 
-/** One test of the registry: what it checks and its function, or why kbrun refuses it. */
-export type TestSpec =
-  | {
-      readonly origin: TestOrigin;
-      readonly description: string;
-      readonly fn: TestFn;
-      /** The test receives an undefined operand instead of the expression failing (`defined`, `undefined`). */
-      readonly tolerant?: boolean;
-    }
-  | { readonly origin: TestOrigin; readonly description: string; readonly refused: string };
+/** One test of the registry: where it comes from, what it checks, and its function. */
+export interface TestSpec {
+  readonly origin: TestOrigin;
+  readonly description: string;
+  readonly fn: TestFn;
+  /** The test receives an undefined operand instead of the expression failing (`defined`, `undefined`). */
+  readonly tolerant?: boolean;
+}
 
 /** A Jinja2 builtin test. */
 export function jinja(description: string, fn: TestFn, tolerant = false): TestSpec {

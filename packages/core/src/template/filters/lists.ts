@@ -13,7 +13,7 @@ function testFor(name: unknown): { test: (value: unknown, args: Args) => boolean
   if (name === undefined || name === null) return { test: (v) => truthy(v), tolerant: false };
   if (typeof name !== 'string') throw new TypeError(`the test name must be a string, got ${typeName(name)}`);
   const spec = testSpec(name);
-  if (!spec || !('fn' in spec)) throw new TypeError(`unknown test '${name}'`);
+  if (!spec) throw new TypeError(`unknown test '${name}'`);
   return { test: (v, a) => spec.fn(v, a, NO_KWARGS), tolerant: spec.tolerant === true };
 }
 

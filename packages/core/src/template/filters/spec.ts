@@ -9,16 +9,14 @@ export type FilterFn = (value: unknown, args: Args, kwargs: Kwargs) => unknown;
 /** Where a filter comes from: Jinja2's builtins, ansible-core 2.14's ansible.builtin, or kbrun alone. */
 export type FilterOrigin = 'jinja2' | 'ansible' | 'kbrun';
 
-/** One filter of the registry: what it does and its function, or why kbrun refuses it. */
-export type FilterSpec =
-  | {
-      readonly origin: FilterOrigin;
-      readonly description: string;
-      readonly fn: FilterFn;
-      /** The filter receives an undefined operand instead of the expression failing (`default`, `mandatory`). */
-      readonly tolerant?: boolean;
-    }
-  | { readonly origin: FilterOrigin; readonly description: string; readonly refused: string };
+/** One filter of the registry: where it comes from, what it does, and its function. */
+export interface FilterSpec {
+  readonly origin: FilterOrigin;
+  readonly description: string;
+  readonly fn: FilterFn;
+  /** The filter receives an undefined operand instead of the expression failing (`default`, `mandatory`). */
+  readonly tolerant?: boolean;
+}
 
 /** A Jinja2 builtin filter. */
 export function jinja(description: string, fn: FilterFn, tolerant = false): FilterSpec {
