@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { randomSource } from '../expr/py-random.js';
+import { passwordHash } from '../template/filters/secrets.js';
 import { intOption, lookupError, stringTerm } from './lookup-options.js';
 import type { LookupOptions, LookupSpec } from './lookup-types.js';
 import { parseKv } from './parse-kv.js';
@@ -57,6 +58,44 @@ function parseTerm(term: string, options: LookupOptions): { path: string; params
   return { path, params: { ...options, ...inline } };
 }
 
+/** Salt lengths of the schemes `encrypt` names (Ansible's BaseHash.algorithms; 8 for others). */
+const SALT_SIZES: Readonly<Record<string, number>> = { md5_crypt: 8, bcrypt: 22, sha256_crypt: 16, sha512_crypt: 16 };
+const IMPLICIT_IDENTS: Readonly<Record<string, string>> = { bcrypt: '2b' };
+const SALT_CHARS = [...`${CHAR_CLASSES['ascii_letters']}${DIGITS}./`];
+
+/** What a password file holds: the password, and with `encrypt` the salt (and ident) it is hashed with. */
+interface StoredPassword {
+  password: string;
+  salt: string | null;
+  ident: string | null;
+}
+
+/** `password salt=… ident=…` as Ansible writes it. */
+function parseContent(content: string): StoredPassword {
+  const at = content.lastIndexOf(' salt=');
+  if (at < 0) return { password: content, salt: null, ident: null };
+  const rest = content.slice(at + ' salt='.length);
+  const identAt = rest.lastIndexOf(' ident=');
+  return identAt < 0
+    ? { password: content.slice(0, at), salt: rest || null, ident: null }
+    : { password: content.slice(0, at), salt: rest.slice(0, identAt), ident: rest.slice(identAt + ' ident='.length) };
+}
+
+function formatContent({ password, salt, ident }: StoredPassword): string {
+  if (salt === null) return password;
+  return ident === null ? `${password} salt=${salt}` : `${password} salt=${salt} ident=${ident}`;
+}
+
+function randomSalt(length: number): string {
+  const random = randomSource(null);
+  return Array.from({ length }, () => random.choice(SALT_CHARS)).join('');
+}
+
+/** A text option that may be left out (none). */
+function optionalText(value: unknown): string | null {
+  return value === null || value === undefined ? null : stringTerm('password', value);
+}
+
 /** `length` characters of `chars`, drawn as Python's random.choice draws them (seeded: Ansible's very password). */
 function generate(length: number, chars: string, seed: unknown): string {
   const pool = [...chars];
@@ -67,30 +106,35 @@ function generate(length: number, chars: string, seed: unknown): string {
 /**
  * `password`: the password stored in a controller file; a new random one is generated (`length`, `chars`, `seed`) and
  * written (mode 0600, directories 0700) when the file does not exist yet, so later runs read the same password back.
+ * With `encrypt` (a password_hash scheme) the result is the hash, with a salt made once and kept beside the password.
  */
 export const passwordLookup: LookupSpec = {
-  description: 'A password kept in a controller file: generated once (`length`, `chars`, `seed`) and written 0600, then read back; `encrypt`/`ident` are refused.',
+  description: 'A password kept in a controller file: generated once (`length`, `chars`, `seed`) and written 0600, then read back; `encrypt` gives its crypt hash (md5_crypt, sha256_crypt, sha512_crypt, bcrypt) with a salt kept in the file.',
   options: { length: 20, chars: ['ascii_letters', 'digits', '.,:-_'], seed: null, encrypt: null, ident: null },
   secret: true,
   run: (terms, options, env) =>
     terms.map((term) => {
       const { path: given, params } = parseTerm(stringTerm('password', term), options);
-      if (params['encrypt'] !== null && params['encrypt'] !== undefined) {
-        throw lookupError('password', `encrypt=${String(params['encrypt'])} is not supported by kbrun`, 'drop encrypt= and hash the clear password where it is used');
-      }
-      if (params['ident'] !== null && params['ident'] !== undefined) throw lookupError('password', 'ident= only applies with encrypt=, which kbrun does not support');
       const path = given.startsWith('~') ? join(homedir(), given.slice(1)) : isAbsolute(given) ? given : resolve(env.playbookDir, given);
-      if (path !== '/dev/null' && existsSync(path)) {
-        const content = readFileSync(path, 'utf8').replace(/[ \t\n\r\x0b\x0c]+$/, '');
-        // A file written with encrypt= holds `password salt=…`: the password is what comes before.
-        const salt = content.lastIndexOf(' salt=');
-        return salt < 0 ? content : content.slice(0, salt);
+      const stored = path !== '/dev/null' && existsSync(path) ? parseContent(readFileSync(path, 'utf8').replace(/[ \t\n\r\x0b\x0c]+$/, '')) : undefined;
+      const entry = stored ?? { password: generate(intOption('password', params, 'length'), candidateChars(charSpecs(params['chars'])), params['seed']), salt: null, ident: null };
+      const encrypt = optionalText(params['encrypt']);
+      let changed = stored === undefined;
+      if (encrypt !== null) {
+        // As Ansible: a salt is made once and kept in the file, with the scheme's implicit ident (bcrypt's 2b).
+        if (entry.salt === null) [entry.salt, changed] = [randomSalt(SALT_SIZES[encrypt] ?? 8), true];
+        entry.ident = optionalText(params['ident']) ?? IMPLICIT_IDENTS[encrypt] ?? null;
+        changed = true;
       }
-      const password = generate(intOption('password', params, 'length'), candidateChars(charSpecs(params['chars'])), params['seed']);
-      if (path !== '/dev/null') {
+      if (changed && path !== '/dev/null') {
         mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-        writeFileSync(path, `${password}\n`, { mode: 0o600 });
+        writeFileSync(path, `${formatContent(entry)}\n`, { mode: 0o600 });
       }
-      return password;
+      if (encrypt === null) return entry.password;
+      try {
+        return passwordHash(entry.password, encrypt, entry.salt, null, null, entry.ident);
+      } catch (error) {
+        throw lookupError('password', (error as Error).message);
+      }
     }),
 };

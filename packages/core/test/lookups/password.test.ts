@@ -44,11 +44,33 @@ describe('password', () => {
     expect(lookup(lookupEnv(dir), 'password', ['salted'])).toBe('clearpass');
   });
 
-  it('refuses unknown inline options and encrypt=', () => {
+  it('refuses unknown inline options', () => {
     const dir = fixtureDir();
     const env = lookupEnv(dir);
-    expect(() => lookup(env, 'password', ['pw lenght=3'])).toThrow("unknown option(s) lenght (options: length, encrypt, chars, ident, seed)");
-    expect(() => lookup(env, 'password', ['pw encrypt=sha512_crypt'])).toThrow('encrypt=sha512_crypt is not supported by kbrun');
+    expect(() => lookup(env, 'password', ['pw lenght=3'])).toThrow('unknown option(s) lenght (options: length, encrypt, chars, ident, seed)');
     expect(existsSync(join(dir, 'pw'))).toBe(false);
+  });
+
+  it('gives the crypt hash with encrypt=, with the salt kept in the file (the hashes ansible-playbook 2.14 gives)', () => {
+    const dir = fixtureDir({ pw512: 'secret salt=abcdefghijklmnop\n', pwmd5: 'secret salt=abcdefgh\n', pwbc: 'M--H.BVugy6usUToY-bb salt=/dwluqFKvttEQE3hmuQl4m ident=2b\n' });
+    const env = lookupEnv(dir);
+    expect(lookup(env, 'password', ['pw512 encrypt=sha512_crypt'])).toBe('$6$rounds=656000$abcdefghijklmnop$z9xJ0y9RW3OBrlS6NcWPGwdenhYZEfWfk/pE3f9Yi4fg6SOtfkCkdCMOHQU98M5EBxrur4.yLTmNNcqIWS8Cq0');
+    expect(lookup(env, 'password', ['pw512'], { encrypt: 'sha256_crypt' })).toBe('$5$rounds=535000$abcdefghijklmnop$urYZaQPmPZhJ71QqMl82jO72tkInTuZvy3UJseNTUE6');
+    expect(lookup(env, 'password', ['pwmd5 encrypt=md5_crypt'])).toBe('$1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1');
+    expect(lookup(env, 'password', ['pwbc encrypt=bcrypt'])).toBe('$2b$12$/dwluqFKvttEQE3hmuQl4eclNtKxL128RR2MRJ.Wew.YY9BHGIumO');
+    expect(lookup(env, 'password', ['pw512'])).toBe('secret');
+  });
+
+  it('makes the salt once: a new password file holds it, and a second lookup gives the same hash', () => {
+    const dir = fixtureDir({ plain: 'secret\n' });
+    const env = lookupEnv(dir);
+    const hash = lookup(env, 'password', ['plain encrypt=sha512_crypt']) as string;
+    expect(hash).toMatch(/^\$6\$rounds=656000\$[./0-9A-Za-z]{16}\$/);
+    expect(readFileSync(join(dir, 'plain'), 'utf8')).toMatch(/^secret salt=[./0-9A-Za-z]{16}\n$/);
+    expect(lookup(env, 'password', ['plain encrypt=sha512_crypt'])).toBe(hash);
+    const bcrypted = lookup(env, 'password', ['fresh encrypt=bcrypt length=12']) as string;
+    expect(bcrypted).toMatch(/^\$2b\$12\$/);
+    expect(readFileSync(join(dir, 'fresh'), 'utf8')).toMatch(/^\S{12} salt=[./0-9A-Za-z]{22} ident=2b\n$/);
+    expect(() => lookup(env, 'password', ['x encrypt=pbkdf2_sha256'])).toThrow(/lookup 'password': password_hash: kbrun implements/);
   });
 });

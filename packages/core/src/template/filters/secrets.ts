@@ -25,8 +25,8 @@ function randomSalt(size: number): string {
   return out;
 }
 
-/** A crypt(3)-style password hash, as Ansible's password_hash filter makes it with passlib. */
-function passwordHash(password: string, hashtype: string, saltArg: unknown, saltSizeArg: unknown, roundsArg: unknown, identArg: unknown): string {
+/** A crypt(3)-style password hash, as Ansible's password_hash filter (and the password lookup's `encrypt`) makes it with passlib. */
+export function passwordHash(password: string, hashtype: string, saltArg: unknown, saltSizeArg: unknown, roundsArg: unknown, identArg: unknown): string {
   const scheme = Object.hasOwn(SCHEME_ALIASES, hashtype) ? SCHEME_ALIASES[hashtype]! : hashtype;
   const spec = Object.hasOwn(SCHEMES, scheme) ? SCHEMES[scheme]! : undefined;
   if (!spec) {
