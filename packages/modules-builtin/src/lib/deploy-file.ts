@@ -14,6 +14,8 @@ export interface DeployArgs {
   group?: string | number;
   backup?: boolean;
   force?: boolean;
+  /** A command that must accept the new content (at `%s`) before it replaces `dest`. */
+  validate?: string;
 }
 
 /** Content to deploy and where it came from (a controller file for copy `src` and template). */
@@ -77,6 +79,7 @@ export async function deployFile(ctx: ModuleContext, args: DeployArgs, source: D
     owner: args.owner === undefined ? undefined : String(args.owner),
     group: args.group === undefined ? undefined : String(args.group),
     backup: args.backup,
+    validate: args.validate,
     createParents,
     afterHeader: source.srcPath,
     current: { state },

@@ -8,4 +8,10 @@ export const deployProperties: Record<string, Record<string, unknown>> = {
   group: idSchema('The owning group (name or gid).'),
   backup: { type: 'boolean', default: false, description: 'Keep the old file as <dest>.<pid>.<date>~ before replacing it (returned as backup_file).' },
   force: { type: 'boolean', default: true, description: 'Replace a file whose content differs; false only creates missing files.' },
+  validate: {
+    type: 'string',
+    pattern: '%s',
+    description:
+      "A command run on the target before a changed file is put in place, with `%s` replaced by a temporary copy of the new content (beside `dest`, with the final mode): a non-zero exit leaves `dest` untouched and fails the task. Split into words as a shell would, run without a shell (e.g. `haproxy -c -f %s`).",
+  },
 };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { FileDiff, ModuleContext, ModuleResult } from '@kbrun/core';
+import { shellSplit, type FileDiff, type ModuleContext, type ModuleResult } from '@kbrun/core';
 import { attributeKeys, planAttributes, type AttributePlan } from './attributes.js';
 import { backupFile } from './backup.js';
 import { contentDiff, stateDiff } from './file-diff.js';
@@ -19,6 +19,8 @@ export interface WriteFileRequest {
   backup?: boolean | undefined;
   /** Replace content that differs (default true); false only creates missing files. */
   force?: boolean | undefined;
+  /** A command (`%s`: a temporary copy of the new content beside dest) that must exit 0 before the content is put in place. */
+  validate?: string | undefined;
   /** Create missing parent directories (lineinfile `create`); otherwise a missing directory fails like Ansible's copy. */
   createParents?: boolean | undefined;
   /** Edit the file a symbolic link points to instead of replacing the link. */
@@ -101,6 +103,10 @@ export async function writeTargetFile(ctx: ModuleContext, request: WriteFileRequ
       if (mkdir.rc !== 0) return fail(`Error creating ${posix.dirname(target)}: ${firstErrorLine(mkdir)}`);
     }
     const mode = rule ? rule.apply(state.exists ? state.mode : 0o644, false) : state.exists ? state.mode : undefined;
+    if (request.validate !== undefined) {
+      const rejected = await validateContent(ctx, target, request.content, request.validate, mode);
+      if (rejected !== undefined) return fail(rejected);
+    }
     await ctx.connection.put(target, request.content, mode === undefined ? {} : { mode });
     const fresh = await readFileState(ctx.connection, target, {}, ctx.signal);
     if (isStateError(fresh)) return fail(fresh.error);
@@ -124,6 +130,27 @@ export async function writeTargetFile(ctx: ModuleContext, request: WriteFileRequ
   const result: ModuleResult = { ...base, changed: true, ...attributeKeys(current!), state: 'file' };
   if (backupPath !== undefined) result['backup_file'] = backupPath;
   return { result: withDiff(result), contentChanged, attributesChanged };
+}
+
+/**
+ * Ansible's `validate`: the new content goes to a temporary file beside the target (same directory, so the
+ * program sees what it will read; the final mode, so secrets are never readable by more than the file will be),
+ * the command runs with `%s` replaced by that path, and the temporary file is removed whatever the outcome.
+ * Returns why the content was refused, or undefined when the command accepted it.
+ */
+async function validateContent(ctx: ModuleContext, target: string, content: Buffer, command: string, mode: number | undefined): Promise<string | undefined> {
+  if (!command.includes('%s')) return `validate must contain %s: ${command}`;
+  const temporary = posix.join(posix.dirname(target), `.${posix.basename(target)}.kbrun-validate-${process.pid}-${Date.now()}`);
+  await ctx.connection.put(temporary, content, { mode: mode ?? 0o600 });
+  try {
+    const argv = shellSplit(command).map((word) => word.split('%s').join(temporary));
+    const run = await ctx.connection.exec(argv, { signal: ctx.signal });
+    if (run.rc === 0) return undefined;
+    const output = (run.stderr.trim() || run.stdout.trim()).split(temporary).join(target);
+    return `failed to validate: ${command} exited with ${run.rc}${output ? `:\n${output}` : ''}`;
+  } finally {
+    await ctx.connection.exec(['rm', '-f', '--', temporary], { signal: ctx.signal });
+  }
 }
 
 // What the file would look like after the write, for check mode (no second read is possible).
