@@ -31,6 +31,11 @@ export abstract class PyValue {
   abstract toJsonValue(): unknown;
   /** The plain value the engine gets (a number, or the text Ansible's templating would give). */
   abstract native(): unknown;
+
+  /** The value as Python's str() writes it, wherever JavaScript turns it into text. */
+  toString(): string {
+    return this.pyStr();
+  }
 }
 
 /** The count of PyValues made so far, read before an evaluation and passed to `toNative` after it. */

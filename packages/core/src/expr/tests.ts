@@ -8,6 +8,7 @@ import { TYPE_TESTS } from './tests/types.js';
 import { URI_TESTS } from './tests/uri.js';
 import { VERSION_TESTS } from './tests/version.js';
 
+/** The shapes of the test registry's entries. */
 export type { TestFn, TestOrigin, TestSpec } from './tests/spec.js';
 
 /** Every `is` test kbrun knows, by name: where it comes from, what it checks, and its function (the docs' table is made from it). */

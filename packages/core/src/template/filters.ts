@@ -17,6 +17,7 @@ import type { FilterFn, FilterSpec } from './filters/spec.js';
 import { STRING_FILTERS } from './filters/strings.js';
 import { URL_FILTERS } from './filters/urls.js';
 
+/** The shapes of the filter registry's entries. */
 export type { FilterFn, FilterOrigin, FilterSpec } from './filters/spec.js';
 
 /** Every filter kbrun knows, by name: where it comes from, what it does, and its function (the docs' table is made from it). */
