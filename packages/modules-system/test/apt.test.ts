@@ -76,15 +76,15 @@ describe('apt', () => {
   });
 
   it('update_cache alone: changed; with cache_valid_time and a fresh cache: no update', async () => {
-    const stale = new FakeTarget([{ match: /^sh -c 'date/, stdout: '1000000\n990000\n' }]);
+    const stale = new FakeTarget([{ match: /^sh -c 'date/, stdout: '1000000\n990000\n3\n' }]);
     expect(await runOn(stale, apt, { update_cache: true, cache_valid_time: 3600 })).toMatchObject({ changed: true, cache_updated: true });
     expect(stale.commands.at(-1)).toBe('apt-get update -q -o DPkg::Lock::Timeout=60');
     expect(stale.options.at(-1)?.env).toMatchObject({ DEBIAN_FRONTEND: 'noninteractive' });
-    const fresh = new FakeTarget([{ match: /^sh -c 'date/, stdout: '1000000\n999000\n' }]);
+    const fresh = new FakeTarget([{ match: /^sh -c 'date/, stdout: '1000000\n999000\n3\n' }]);
     expect(await runOn(fresh, apt, { update_cache: true, cache_valid_time: 3600 })).toMatchObject({ changed: false, cache_updated: false });
     expect(fresh.commands).toHaveLength(1);
     // In check mode the cache is not refreshed, but the change is predicted.
-    const check = new FakeTarget([{ match: /^sh -c 'date/, stdout: '1000000\n990000\n' }]);
+    const check = new FakeTarget([{ match: /^sh -c 'date/, stdout: '1000000\n990000\n3\n' }]);
     expect(await runOn(check, apt, { update_cache: true }, { check: true })).toMatchObject({ changed: true });
     expect(check.commands).toHaveLength(1);
   });

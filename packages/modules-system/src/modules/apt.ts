@@ -140,6 +140,11 @@ export const apt = defineModule<AptArgs>({
         const line = ctx.check ? [...argv.slice(0, 1), '-s', ...argv.slice(1)] : argv;
         const done = await withPolicyRcD(ctx, args.policy_rc_d, () => run(ctx, line, { env }));
         outputs.push(done);
+        if (done.rc !== 0 && ctx.check) {
+          // The index apt simulates against may be the one an earlier task (a cache refresh, a new repository) would
+          // change in a real run: the plan is not empty, so a real run changes the host (or fails there).
+          return { ...result, changed: true, msg: `apt-get could not simulate '${commandLine(argv)}' against the current package index (${errorLine(done)}); a real run refreshes it first when asked, then installs or fails` };
+        }
         if (done.rc !== 0) return failure(`'${commandLine(line)}' failed: ${errorLine(done)}`, { rc: done.rc, stdout: done.stdout, stderr: done.stderr, cache_updated: result['cache_updated'] });
         if (changesPackages(done.stdout)) result.changed = true;
       }
@@ -232,11 +237,18 @@ async function candidateVersions(ctx: ModuleContext, packages: string[]): Promis
   return map;
 }
 
+// Now, the time of the last successful update (the stamp apt's periodic job and apt-get update leave, else the lists'
+// directory), and how many package lists there are.
+const STAMP_SCRIPT = `date +%s
+stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0
+ls /var/lib/apt/lists 2>/dev/null | grep -c '_Packages' || true`;
+
 // Runs apt-get update when the cache is older than cache_valid_time (or always without it).
 async function refreshCache(ctx: ModuleContext, args: AptArgs, env: Record<string, string>): Promise<{ updated: boolean; time: number } | { error: string }> {
-  const stamp = await runScript(ctx, 'date +%s; stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0');
-  const [now = 0, mtime = 0] = outputLines(stamp.stdout).map(Number);
-  if (args.cache_valid_time > 0 && now - mtime < args.cache_valid_time) return { updated: false, time: mtime };
+  const stamp = await runScript(ctx, STAMP_SCRIPT);
+  const [now = 0, mtime = 0, lists = 0] = outputLines(stamp.stdout).map(Number);
+  // An index that was never downloaded (no Packages lists) is never fresh, whatever the directory's date.
+  if (args.cache_valid_time > 0 && lists > 0 && now - mtime < args.cache_valid_time) return { updated: false, time: mtime };
   if (ctx.check) return { updated: true, time: now };
   let last = '';
   for (let attempt = 0; attempt <= args.update_cache_retries; attempt++) {
