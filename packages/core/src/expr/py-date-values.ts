@@ -237,7 +237,7 @@ function isLeap(year: number): boolean {
 }
 
 /** `+HH:MM` (or `+HHMM` with an empty separator) for an offset in seconds; '' for naive. */
-export function offsetText(offset: number | null, separator: string): string {
+function offsetText(offset: number | null, separator: string): string {
   if (offset === null) return '';
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);

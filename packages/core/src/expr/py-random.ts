@@ -37,7 +37,7 @@ export abstract class PyRandomSource {
 }
 
 /** The operating system's random source (Python's SystemRandom). */
-export class SystemRandomSource extends PyRandomSource {
+class SystemRandomSource extends PyRandomSource {
   below(n: number): number {
     return n <= 2 ** 48 - 1 ? randomInt(n) : Math.floor(Math.random() * n);
   }
@@ -47,7 +47,7 @@ const N = 624;
 const M = 397;
 
 /** The Mersenne Twister (MT19937) seeded from an int or a string exactly as CPython's random.seed(version=2). */
-export class MersenneTwister extends PyRandomSource {
+class MersenneTwister extends PyRandomSource {
   private readonly mt = new Uint32Array(N);
   private index = N;
 

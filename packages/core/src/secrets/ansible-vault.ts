@@ -1,7 +1,7 @@
 import { createCipheriv, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** First word of Ansible's vault texts (`$ANSIBLE_VAULT;1.1;AES256`, or 1.2 with a vault id). */
-export const ANSIBLE_VAULT_PREFIX = '$ANSIBLE_VAULT;';
+const ANSIBLE_VAULT_PREFIX = '$ANSIBLE_VAULT;';
 
 /** The three keys of Ansible's AES256 vault: PBKDF2-SHA256 (10000 rounds) of the password and salt, 80 bytes cut in three. */
 function keys(password: string, salt: Buffer): { cipher: Buffer; hmac: Buffer; iv: Buffer } {

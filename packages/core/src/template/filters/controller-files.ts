@@ -6,7 +6,7 @@ import { joinPath, splitPath } from './paths.js';
 import { ansible, type FilterSpec } from './spec.js';
 
 /** Python posixpath.normpath: `.` and `..` resolved in the text, slashes collapsed (two leading ones kept). */
-export function normPath(p: string): string {
+function normPath(p: string): string {
   if (p === '') return '.';
   const lead = p.startsWith('//') && !p.startsWith('///') ? '//' : p.startsWith('/') ? '/' : '';
   const out: string[] = [];
@@ -19,7 +19,7 @@ export function normPath(p: string): string {
 }
 
 /** Python os.path.abspath: relative to the controller's working directory, normalized. */
-export function absPath(p: string): string {
+function absPath(p: string): string {
   return normPath(p.startsWith('/') ? p : joinPath([process.cwd(), p]));
 }
 
