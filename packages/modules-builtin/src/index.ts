@@ -17,10 +17,11 @@ import { slurp } from './modules/slurp.js';
 import { stat } from './modules/stat.js';
 import { template } from './modules/template.js';
 import { uri } from './modules/uri.js';
+import { vaultVars } from './modules/vault-vars.js';
 import { waitFor } from './modules/wait-for.js';
 
 // Each module, for callers that register or wrap modules one by one.
-export { assert, blockinfile, command, copy, debug, fail, file, includeVars, lineinfile, pause, setFact, shell, slurp, stat, template, uri, waitFor };
+export { assert, blockinfile, command, copy, debug, fail, file, includeVars, lineinfile, pause, setFact, shell, slurp, stat, template, uri, vaultVars, waitFor };
 // The argument type of each module (what its schema validates).
 export type { AssertArgs } from './modules/assert.js';
 export type { BlockinfileArgs } from './modules/blockinfile.js';
@@ -39,6 +40,7 @@ export type { SlurpArgs } from './modules/slurp.js';
 export type { StatArgs } from './modules/stat.js';
 export type { TemplateArgs } from './modules/template.js';
 export type { UriArgs } from './modules/uri.js';
+export type { VaultVarsArgs } from './modules/vault-vars.js';
 export type { WaitForArgs } from './modules/wait-for.js';
 
 /** The built-in pack, keyed by Ansible module name (registered explicitly by the CLI). */
@@ -61,4 +63,5 @@ export const builtinModules: ModulePack = {
   uri,
   include_vars: includeVars,
   setup,
+  vault_vars: vaultVars,
 };
