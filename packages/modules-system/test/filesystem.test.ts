@@ -28,6 +28,15 @@ describe('filesystem', () => {
     expect(same.mutations(isRead)).toEqual([]);
   });
 
+  it('re-creates a filesystem of the same type with force, as Ansible does (and predicts it in check mode)', async () => {
+    const forced = new FakeTarget(device('xfs'));
+    expect(await runOn(forced, filesystem, { dev: DEV, fstype: 'xfs', force: true })).toMatchObject({ changed: true });
+    expect(forced.mutations(isRead)).toEqual([`mkfs.xfs -f ${DEV}`]);
+    const check = new FakeTarget(device('xfs'));
+    expect(await runOn(check, filesystem, { dev: DEV, fstype: 'xfs', force: true }, { check: true })).toMatchObject({ changed: true });
+    expect(check.mutations(isRead)).toEqual([]);
+  });
+
   it.each([
     ['another filesystem', device('ext4'), 'ext4'],
     ['a partition table (blkid sees no TYPE, wipefs does)', device('', 'gpt\nPMBR'), 'gpt, PMBR'],

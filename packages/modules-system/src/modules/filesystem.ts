@@ -83,7 +83,8 @@ export const filesystem = defineModule<FilesystemArgs>({
     if (fstype === undefined) return failure('fstype is required with state=present');
     const spec = MKFS[fstype]!;
     const same = facts.fstype === fstype || (fstype === 'lvm' && facts.fstype === 'LVM2_member') || (fstype === 'ext4dev' && facts.fstype === 'ext4');
-    if (same) {
+    // As Ansible: force re-creates a filesystem of the same type (its data is lost), unless resizefs asks to grow it.
+    if (same && (!args.force || args.resizefs)) {
       const result: ModuleResult = { changed: false };
       if (args.uuid !== undefined) {
         const uuid = await run(ctx, ['blkid', '-c', '/dev/null', '-o', 'value', '-s', 'UUID', '--', dev]);
