@@ -8,10 +8,12 @@ import { runKbrun } from './helpers/run-kbrun.js';
 
 // Every YAML file under playbooks/ validates against what `kbrun schema` prints for its kind, as an editor
 // (yaml-language-server) would check it: a file in a tasks/ or handlers/ directory is a task list
-// (`kbrun schema tasks`), any other is a playbook (`kbrun schema`).
+// (`kbrun schema tasks`), a file in a defaults/ or vars/ directory is a vars file (a mapping, no schema), any other is
+// a playbook (`kbrun schema`).
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PLAYBOOKS = join(ROOT, 'playbooks');
 const TASK_LIST_DIRS = new Set(['tasks', 'handlers']);
+const VARS_DIRS = new Set(['defaults', 'vars']);
 
 /** Every .yml/.yaml file under `dir`, at any depth. */
 function yamlFiles(dir: string): string[] {
@@ -35,6 +37,7 @@ describe('kbrun schema and the playbooks of this repository', () => {
     const files = yamlFiles(PLAYBOOKS);
     const problems: string[] = [];
     for (const file of files) {
+      if (relative(PLAYBOOKS, file).split(sep).slice(0, -1).some((d) => VARS_DIRS.has(d))) continue;
       const kind = relative(PLAYBOOKS, file).split(sep).slice(0, -1).some((d) => TASK_LIST_DIRS.has(d)) ? 'tasks' : 'playbook';
       const validate = validators[kind];
       if (!validate(parse(readFileSync(file, 'utf8')))) {

@@ -8,7 +8,7 @@ const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
 describe('builtinModules', () => {
   it('lists the modules under their Ansible names', () => {
     expect(Object.keys(builtinModules).sort()).toEqual(
-      ['assert', 'blockinfile', 'command', 'copy', 'debug', 'fail', 'file', 'include_vars', 'lineinfile', 'pause', 'set_fact', 'setup', 'shell', 'slurp', 'stat', 'template', 'uri', 'wait_for'].sort(),
+      ['assert', 'blockinfile', 'command', 'copy', 'debug', 'fail', 'file', 'include_vars', 'lineinfile', 'pause', 'set_fact', 'setup', 'shell', 'slurp', 'stat', 'template', 'uri', 'vault_vars', 'wait_for'].sort(),
     );
     for (const [key, module] of Object.entries(builtinModules)) expect(module.name).toBe(key);
   });
