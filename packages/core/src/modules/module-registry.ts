@@ -1,7 +1,7 @@
 import type { AnyModule, ModulePack } from './define-module.js';
 
 /** Prefixes Ansible users write in front of module names (`ansible.builtin.copy`). */
-const NAMESPACES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.', 'kbrun.builtin.', 'kbrun.'];
+const NAMESPACES = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.', 'community.postgresql.', 'kbrun.builtin.', 'kbrun.'];
 const HCLOUD_COLLECTION = 'hetzner.hcloud.';
 
 /** The modules a run may use, by name. Packs are registered explicitly; no directory scanning. */

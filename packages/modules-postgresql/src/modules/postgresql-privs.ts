@@ -1,0 +1,187 @@
+import { defineModule } from '@kbrun/core';
+import type pg from 'pg';
+import { LOGIN_PROPERTIES, pgFailure, withPg, type LoginArgs } from '../lib/connect.js';
+import { ident } from '../lib/sql.js';
+
+/** Arguments of `postgresql_privs`. */
+export interface PostgresqlPrivsArgs extends LoginArgs {
+  db?: string;
+  login_db?: string;
+  database?: string;
+  state: 'present' | 'absent';
+  privs?: string;
+  priv?: string;
+  type: 'table' | 'sequence' | 'database' | 'schema' | 'group';
+  objs?: string;
+  obj?: string;
+  schema?: string;
+  roles: string;
+  role?: string;
+  grant_option?: boolean;
+  admin_option?: boolean;
+  fail_on_role: boolean;
+}
+
+/** What ALL means for each object type, and the acldefault() letter of its catalog. */
+const TYPES: Readonly<Record<string, { all: string[]; kind: string; keyword: string }>> = {
+  database: { all: ['CREATE', 'CONNECT', 'TEMPORARY'], kind: 'd', keyword: 'DATABASE' },
+  schema: { all: ['CREATE', 'USAGE'], kind: 'n', keyword: 'SCHEMA' },
+  table: { all: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'], kind: 'r', keyword: 'TABLE' },
+  sequence: { all: ['USAGE', 'SELECT', 'UPDATE'], kind: 's', keyword: 'SEQUENCE' },
+};
+
+const list = (text: string | undefined): string[] => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+/** The granted privileges of one object: grantee → privilege → grantable. */
+type Acl = Map<string, Map<string, boolean>>;
+
+const ACL_COLUMNS = "a.privilege_type, a.is_grantable, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee";
+
+async function readAcl(client: pg.Client, type: string, obj: string, schema: string): Promise<Acl | undefined> {
+  let sql: string;
+  let params: string[];
+  if (type === 'database') {
+    sql = `SELECT ${ACL_COLUMNS} FROM pg_database x, aclexplode(coalesce(x.datacl, acldefault('d', x.datdba))) a WHERE x.datname = $1`;
+    params = [obj];
+    if ((await client.query('SELECT 1 FROM pg_database WHERE datname = $1', params)).rowCount === 0) return undefined;
+  } else if (type === 'schema') {
+    sql = `SELECT ${ACL_COLUMNS} FROM pg_namespace x, aclexplode(coalesce(x.nspacl, acldefault('n', x.nspowner))) a WHERE x.nspname = $1`;
+    params = [obj];
+    if ((await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', params)).rowCount === 0) return undefined;
+  } else {
+    const kinds = type === 'sequence' ? "('S')" : "('r','v','m','f','p')";
+    const kind = type === 'sequence' ? 's' : 'r';
+    const where = `x.relname = $1 AND x.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $2) AND x.relkind IN ${kinds}`;
+    sql = `SELECT ${ACL_COLUMNS} FROM pg_class x, aclexplode(coalesce(x.relacl, acldefault('${kind}', x.relowner))) a WHERE ${where}`;
+    params = [obj, schema];
+    if ((await client.query(`SELECT 1 FROM pg_class x WHERE ${where}`, params)).rowCount === 0) return undefined;
+  }
+  const acl: Acl = new Map();
+  for (const row of (await client.query<{ privilege_type: string; is_grantable: boolean; grantee: string }>(sql, params)).rows) {
+    if (!acl.has(row.grantee)) acl.set(row.grantee, new Map());
+    acl.get(row.grantee)!.set(row.privilege_type, row.is_grantable);
+  }
+  return acl;
+}
+
+/** `postgresql_privs`: grants or revokes privileges on databases, schemas, tables and sequences, and group membership. */
+export const postgresqlPrivs = defineModule<PostgresqlPrivsArgs>({
+  name: 'postgresql_privs',
+  description:
+    'Grants or revokes privileges on PostgreSQL databases, schemas, tables and sequences (objs ALL_IN_SCHEMA too) and group membership (type group), comparing with the objects\' ACLs first.',
+  check: 'full',
+  schema: {
+    type: 'object',
+    properties: {
+      db: { type: 'string', description: 'Database to connect to (and whose objects are meant).' },
+      login_db: { type: 'string', description: 'Alias of db.' },
+      database: { type: 'string', description: 'Alias of db.' },
+      state: { enum: ['present', 'absent'], default: 'present', description: 'present: grant; absent: revoke.' },
+      privs: { type: 'string', description: 'Comma-separated privileges (SELECT,INSERT… or ALL); not for type group.' },
+      priv: { type: 'string', description: 'Alias of privs.' },
+      type: {
+        enum: ['table', 'sequence', 'database', 'schema', 'group'],
+        default: 'table',
+        description: "Type of the objects (kbrun implements table, sequence, database, schema and group of community.postgresql's types).",
+      },
+      objs: { type: 'string', description: 'Comma-separated object names; ALL_IN_SCHEMA for every table or sequence of schema; for group, the groups.' },
+      obj: { type: 'string', description: 'Alias of objs.' },
+      schema: { type: 'string', description: 'Schema of the tables or sequences (default public).' },
+      roles: { type: 'string', description: 'Comma-separated roles to grant to or revoke from (PUBLIC for everyone).' },
+      role: { type: 'string', description: 'Alias of roles.' },
+      grant_option: { type: 'boolean', description: 'WITH GRANT OPTION (true) or revoke only the grant option (false with state present).' },
+      admin_option: { type: 'boolean', description: 'Alias of grant_option for type group (WITH ADMIN OPTION).' },
+      fail_on_role: { type: 'boolean', default: true, description: 'Fail when a role does not exist (false: skip it with a warning).' },
+      ...LOGIN_PROPERTIES,
+    },
+    additionalProperties: false,
+  },
+  async run(args, ctx) {
+    const roles = list(args.roles ?? args.role);
+    if (roles.length === 0) return { failed: true, changed: false, msg: 'roles is required' };
+    const type = args.type ?? 'table';
+    const database = args.db ?? args.login_db ?? args.database;
+    const queries: string[] = [];
+    const warnings: string[] = [];
+    const grantOption = args.grant_option ?? args.admin_option;
+    try {
+      return await withPg(args, ctx, database, async (client) => {
+        const existing = new Set((await client.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [roles])).rows.map((r) => r.rolname));
+        const present: string[] = [];
+        for (const role of roles) {
+          if (role === 'PUBLIC' || existing.has(role)) present.push(role);
+          else if (args.fail_on_role) return { failed: true, changed: false, queries, msg: `Role ${role} does not exist` };
+          else warnings.push(`Role ${role} does not exist, skipped`);
+        }
+        const grantee = (role: string) => (role === 'PUBLIC' ? 'PUBLIC' : ident(role));
+        if (type === 'group') {
+          for (const group of list(args.objs ?? args.obj)) {
+            const members = await client.query<{ member: string; admin: boolean }>(
+              'SELECT pg_get_userbyid(m.member) AS member, m.admin_option AS admin FROM pg_auth_members m WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = $1)',
+              [group],
+            );
+            const by = new Map(members.rows.map((r) => [r.member, r.admin]));
+            for (const role of present) {
+              const has = by.has(role);
+              if (args.state === 'absent') {
+                if (has) queries.push(`REVOKE ${ident(group)} FROM ${grantee(role)}`);
+              } else if (!has || (grantOption === true && !by.get(role))) {
+                queries.push(`GRANT ${ident(group)} TO ${grantee(role)}${grantOption ? ' WITH ADMIN OPTION' : ''}`);
+              } else if (grantOption === false && by.get(role)) queries.push(`REVOKE ADMIN OPTION FOR ${ident(group)} FROM ${grantee(role)}`);
+            }
+          }
+        } else {
+          const spec = TYPES[type]!;
+          const asked = list((args.privs ?? args.priv ?? '').toUpperCase()).map((p) => (p === 'TEMP' ? 'TEMPORARY' : p));
+          if (asked.length === 0) return { failed: true, changed: false, queries, msg: `privs is required for type ${type}` };
+          const privs = asked.includes('ALL') || asked.includes('ALL PRIVILEGES') ? spec.all : asked;
+          const unknown = privs.filter((p) => !spec.all.includes(p));
+          if (unknown.length) return { failed: true, changed: false, queries, msg: `Invalid privileges specified for type ${type}: ${unknown.join(', ')} (valid: ${spec.all.join(', ')}, ALL)` };
+          const schema = args.schema ?? 'public';
+          let objs = list(args.objs ?? args.obj);
+          if (type === 'database' && objs.length === 0 && database) objs = [database];
+          if ((type === 'table' || type === 'sequence') && objs.length === 1 && objs[0] === 'ALL_IN_SCHEMA') {
+            const kinds = type === 'sequence' ? ['S'] : ['r', 'v', 'm', 'f', 'p'];
+            objs = (
+              await client.query<{ relname: string }>(
+                'SELECT relname FROM pg_class WHERE relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1) AND relkind::text = ANY($2) ORDER BY relname',
+                [schema, kinds],
+              )
+            ).rows.map((r) => r.relname);
+          }
+          for (const obj of objs) {
+            const acl = await readAcl(client, type, obj, schema);
+            if (!acl) return { failed: true, changed: false, queries, msg: `${spec.keyword.toLowerCase()} ${type === 'table' || type === 'sequence' ? `${schema}.` : ''}${obj} does not exist` };
+            const target = type === 'table' || type === 'sequence' ? `${ident(schema)}.${ident(obj)}` : ident(obj);
+            for (const role of present) {
+              const held = acl.get(role) ?? new Map<string, boolean>();
+              if (args.state === 'absent') {
+                const revoke = privs.filter((p) => held.has(p));
+                if (revoke.length) queries.push(`REVOKE ${revoke.join(', ')} ON ${spec.keyword} ${target} FROM ${grantee(role)}`);
+                continue;
+              }
+              const grant = privs.filter((p) => !held.has(p) || (grantOption === true && !held.get(p)));
+              if (grant.length) queries.push(`GRANT ${grant.join(', ')} ON ${spec.keyword} ${target} TO ${grantee(role)}${grantOption ? ' WITH GRANT OPTION' : ''}`);
+              const ungrant = grantOption === false ? privs.filter((p) => held.get(p) === true) : [];
+              if (ungrant.length) queries.push(`REVOKE GRANT OPTION FOR ${ungrant.join(', ')} ON ${spec.keyword} ${target} FROM ${grantee(role)}`);
+            }
+          }
+        }
+        const changed = queries.length > 0;
+        if (changed && !ctx.check) {
+          await client.query('BEGIN');
+          try {
+            for (const sql of queries) await client.query(sql);
+            await client.query('COMMIT');
+          } catch (error) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            return { failed: true, changed: false, queries, msg: (error as Error).message };
+          }
+        }
+        return { changed, queries, ...(warnings.length ? { warnings } : {}) };
+      });
+    } catch (error) {
+      return pgFailure(error, { queries });
+    }
+  },
+});
