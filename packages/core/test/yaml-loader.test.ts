@@ -81,6 +81,16 @@ describe('parseYaml merge keys', () => {
     const doc = one(['x: &x { a: 1 }', 'y: &y { a: 2, b: 2 }', 'z:', '  <<: [*x, *y]', ''].join('\n'));
     expect(doc.z).toEqual({ a: 1, b: 2 });
   });
+
+  it('keeps keys named like Object.prototype members as plain data (__proto__ never becomes a prototype)', () => {
+    const doc = one(['m: &m { toString: 1, constructor: 2 }', 'p:', '  __proto__: { polluted: true }', '  <<: *m', ''].join('\n'));
+    const p = doc.p as Record<string, unknown>;
+    expect(Object.getPrototypeOf(p)).toBe(Object.prototype);
+    expect((p as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(Object.keys(p).sort()).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(Object.getOwnPropertyDescriptor(p, '__proto__')?.value).toEqual({ polluted: true });
+    expect(p['toString']).toBe(1);
+  });
 });
 
 describe('parseYaml errors', () => {

@@ -4,6 +4,7 @@ import { KbrunError, KbrunErrors } from '../errors/kbrun-error.js';
 import { rememberSource, type SourceLocation } from './location.js';
 import { processSecrets } from '../secrets/process-secrets.js';
 import { isVaultText } from '../secrets/vault-format.js';
+import { setOwn } from '../expr/values.js';
 
 /** Where an object (map or list) loaded from YAML came from, and where each of its entries is. */
 interface NodeLocations {
@@ -155,7 +156,7 @@ class Converter {
         }
         info.keys.set(key, this.at(keyNode));
         info.values.set(key, pair.value ? this.at(pair.value as Node) : this.at(keyNode));
-        map[key] = this.convert(pair.value);
+        setOwn(map, key, this.convert(pair.value));
       }
       locations.set(map, info);
       return map;
@@ -180,8 +181,8 @@ class Converter {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
       const from = locations.get(value);
       for (const [k, v] of Object.entries(value)) {
-        if (k in map) continue;
-        map[k] = v;
+        if (Object.prototype.hasOwnProperty.call(map, k)) continue;
+        setOwn(map, k, v);
         const loc = from?.values.get(k);
         if (loc) info.values.set(k, loc);
       }
