@@ -20,6 +20,7 @@ import {
 import { closeHcloudClients, configureHcloudClients, hcloudModules, loadHcloudInventory } from '@kbrun/hcloud';
 import { builtinModules } from '@kbrun/modules-builtin';
 import { postgresqlModules } from '@kbrun/modules-postgresql';
+import { redisModules } from '@kbrun/modules-redis';
 import { systemModules } from '@kbrun/modules-system';
 import { sshConnectionFactory, sshModules } from '@kbrun/ssh';
 import { parseCliOptions, USAGE, useColor, type CliOptions } from './cli-options.js';
@@ -37,7 +38,7 @@ import { varDirSummary } from './var-dir-summary.js';
 import { runVaultCommand } from './vault-command.js';
 
 /** The module packs the kbrun command can load, by the names `module_packs` uses. */
-const PACKS = { builtin: builtinModules, system: systemModules, postgresql: postgresqlModules, ssh: sshModules, hcloud: hcloudModules } as const;
+const PACKS = { builtin: builtinModules, system: systemModules, postgresql: postgresqlModules, redis: redisModules, ssh: sshModules, hcloud: hcloudModules } as const;
 
 /** Exit codes of ansible-playbook, which kbrun keeps. */
 export const EXIT = { ok: 0, error: 1, hostFailed: 2, unreachableOrParse: 4, badOptions: 5 } as const;

@@ -81,7 +81,7 @@ export const SETTINGS = {
   },
   module_packs: {
     schema: { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' } },
-    default: ['builtin', 'system', 'postgresql', 'ssh', 'hcloud'],
+    default: ['builtin', 'system', 'postgresql', 'redis', 'ssh', 'hcloud'],
     env: 'KBRUN_MODULE_PACKS',
     flag: null,
     description: 'module packs to register, by name',

@@ -15,7 +15,7 @@ describe('loadConfig: defaults', () => {
     expect(config.values).toMatchObject({
       forks: 50,
       inventory: [],
-      module_packs: ['builtin', 'system', 'ssh', 'hcloud'],
+      module_packs: ['builtin', 'system', 'postgresql', 'redis', 'ssh', 'hcloud'],
       log_file: null,
       log_dir: null,
       protected_hosts: ['install-01', 'install-v3'],
