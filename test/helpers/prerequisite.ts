@@ -9,12 +9,12 @@ export const inCI = /^(true|1)$/i.test(process.env['CI'] ?? '');
 
 /**
  * `it` for tests that need something this machine may lack. `missing` says what is missing and how to get it,
- * or is undefined when everything is there: the test then runs as usual. Otherwise it is skipped with the reason
+ * or is undefined when everything is there: the test then runs as usual (with its timeout, when given). Otherwise it is skipped with the reason
  * in its name, except under CI=true, where it fails with the reason.
  */
-export function requires(missing: string | undefined): (name: string, fn: TestFunction) => void {
-  return (name, fn) => {
-    if (missing === undefined) it(name, fn);
+export function requires(missing: string | undefined): (name: string, fn: TestFunction, timeout?: number) => void {
+  return (name, fn, timeout) => {
+    if (missing === undefined) it(name, fn, timeout);
     else if (inCI)
       it(`${name} [prerequisite missing: ${missing}]`, () => {
         throw new Error(`prerequisite missing (CI=true does not skip): ${missing}`);
