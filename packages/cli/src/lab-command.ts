@@ -153,8 +153,9 @@ export async function startLabRun(): Promise<LabRun> {
   setAddressMap(map);
   return {
     access,
-    // The lab key for every host (ansible_ssh_private_key_file of the inventory points at the fleet's key).
-    extraVars: { ansible_ssh_private_key_file: access.keyFile, ansible_user: 'root' },
+    // The lab key for every host (ansible_ssh_private_key_file of the inventory points at the fleet's key), and
+    // kbrun_lab (the lab's name): playbooks load their lab values when it is set (playbooks/vars/lab.yml).
+    extraVars: { ansible_ssh_private_key_file: access.keyFile, ansible_user: 'root', kbrun_lab: access.lab },
     close: () => setAddressMap(undefined),
   };
 }

@@ -224,6 +224,7 @@ async function writeLabFiles(paths: LabPaths, state: LabState): Promise<void> {
       `      ansible_ssh_private_key_file: ${paths.keyFile}`,
       `      ansible_ssh_common_args: -o UserKnownHostsFile=${paths.knownHostsFile} -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes`,
       `      lab_address: ${host.address}`,
+      `      kbrun_lab: ${paths.name}`,
     );
   }
   await writeFile(paths.knownHostsFile, `${known.join('\n')}\n`, { mode: 0o600 });
