@@ -16,6 +16,7 @@ class FakeRedis {
   readonly commands: string[][] = [];
   readonly config = new Map<string, string>([['maxmemory', '104857600'], ['appendonly', 'yes']]);
   readonly data = new Map<string, string>();
+  readonly sentinelSettings = new Map<string, string>([['quorum', '2'], ['down-after-milliseconds', '5000'], ['failover-timeout', '60000'], ['parallel-syncs', '1']]);
   role: 'master' | 'slave' = 'master';
   masterHost = '';
   masterPort = 0;
@@ -93,6 +94,11 @@ class FakeRedis {
             return `*2\r\n${array(['ip', '10.0.0.124', 'flags', 'slave'])}${array(['ip', '10.0.0.125', 'flags', 'slave'])}`;
           case 'SENTINELS':
             return `*2\r\n${array(['ip', '10.0.0.124'])}${array(['ip', '10.0.0.125'])}`;
+          case 'MASTER':
+            return args[1] === 'keybuzz-redis' ? array(['name', 'keybuzz-redis', ...[...this.sentinelSettings].flat()]) : '-ERR No such master with that name\r\n';
+          case 'SET':
+            for (let i = 2; i + 1 < args.length; i += 2) this.sentinelSettings.set(args[i]!, args[i + 1]!);
+            return '+OK\r\n';
           case 'CKQUORUM':
             return '+OK 3 usable Sentinels. Quorum and failover authorization can be reached\r\n';
         }
@@ -200,7 +206,7 @@ describe('@kbrun/modules-redis', () => {
   afterAll(() => fake.server.close());
 
   it('registers its modules with strict schemas and check mode', () => {
-    expect(Object.keys(redisModules).sort()).toEqual(['haproxy', 'haproxy_server', 'redis', 'redis_data', 'redis_data_info', 'redis_info', 'redis_sentinel_info']);
+    expect(Object.keys(redisModules).sort()).toEqual(['haproxy', 'haproxy_server', 'redis', 'redis_data', 'redis_data_info', 'redis_info', 'redis_sentinel', 'redis_sentinel_info']);
     for (const module of Object.values(redisModules)) {
       expect(module.check).toBe('full');
       expect(module.schema.additionalProperties).toBe(false);
@@ -277,6 +283,19 @@ describe('@kbrun/modules-redis', () => {
     expect((view['replicas'] as unknown[]).length).toBe(2);
     expect((view['sentinels'] as unknown[]).length).toBe(2);
     expect(fake.commands.at(-1)).toEqual(['SENTINEL', 'CKQUORUM', 'keybuzz-redis']);
+  });
+
+  it('redis_sentinel sends SENTINEL SET only for the settings that differ', async () => {
+    const module = redisModules['redis_sentinel']!;
+    const same = { login_password: PASSWORD, name: 'keybuzz-redis', quorum: 2, down_after_milliseconds: 5000 };
+    expect((await run(module, same, target))['changed']).toBe(false);
+    const change = { ...same, down_after_milliseconds: 3000, parallel_syncs: 1 };
+    expect((await run(module, change, target, true))['changed']).toBe(true);
+    expect(fake.sentinelSettings.get('down-after-milliseconds')).toBe('5000');
+    expect(await run(module, change, target)).toMatchObject({ changed: true, set: { 'down-after-milliseconds': '3000' } });
+    expect(fake.commands.at(-1)).toEqual(['SENTINEL', 'SET', 'keybuzz-redis', 'down-after-milliseconds', '3000']);
+    expect((await run(module, change, target))['changed']).toBe(false);
+    expect(await run(module, { login_password: PASSWORD, name: 'other' }, target)).toMatchObject({ failed: true });
   });
 
   it('haproxy sends only the state changes needed, through the runtime API', async () => {
