@@ -2,7 +2,7 @@
 // services from the target's side (RESP over the connection's TCP stream; HAProxy's stats socket through the
 // target's socat/nc or a loopback TCP socket).
 import type { ModulePack } from '@kbrun/core';
-import { haproxy } from './modules/haproxy.js';
+import { haproxy, haproxyServer } from './modules/haproxy.js';
 import { redis } from './modules/redis.js';
 import { redisData } from './modules/redis-data.js';
 import { redisDataInfo } from './modules/redis-data-info.js';
@@ -11,7 +11,7 @@ import { redisSentinel } from './modules/redis-sentinel.js';
 import { redisSentinelInfo } from './modules/redis-sentinel-info.js';
 
 // Each module, for callers that register or wrap modules one by one.
-export { haproxy, redis, redisData, redisDataInfo, redisInfo, redisSentinel, redisSentinelInfo };
+export { haproxy, haproxyServer, redis, redisData, redisDataInfo, redisInfo, redisSentinel, redisSentinelInfo };
 // The argument type of each module (what its schema validates).
 export type { HaproxyArgs } from './modules/haproxy.js';
 export type { RedisArgs } from './modules/redis.js';
@@ -33,5 +33,5 @@ export const redisModules: ModulePack = {
   redis_sentinel: redisSentinel,
   redis_sentinel_info: redisSentinelInfo,
   haproxy,
-  haproxy_server: haproxy,
+  haproxy_server: haproxyServer,
 };

@@ -207,7 +207,8 @@ describe('@kbrun/modules-redis', () => {
 
   it('registers its modules with strict schemas and check mode', () => {
     expect(Object.keys(redisModules).sort()).toEqual(['haproxy', 'haproxy_server', 'redis', 'redis_data', 'redis_data_info', 'redis_info', 'redis_sentinel', 'redis_sentinel_info']);
-    for (const module of Object.values(redisModules)) {
+    for (const [key, module] of Object.entries(redisModules)) {
+      expect(module.name).toBe(key);
       expect(module.check).toBe('full');
       expect(module.schema.additionalProperties).toBe(false);
       expect(() => ajv.compile(module.schema)).not.toThrow();

@@ -101,3 +101,6 @@ export const haproxy = defineModule<HaproxyArgs>({
     }
   },
 });
+
+/** The same module under the name `haproxy_server` (what it manages: one server's state). */
+export const haproxyServer = defineModule<HaproxyArgs>({ ...haproxy, name: 'haproxy_server' });
