@@ -82,6 +82,7 @@ export const postgresqlQuery = defineModule<PostgresqlQueryArgs>({
   },
   async run(args, ctx) {
     if (ctx.check && args.autocommit) return { failed: true, changed: false, msg: 'autocommit cannot be used in check mode (the query could not be rolled back)' };
+    if (args.positional_args !== undefined && args.named_args !== undefined) return { failed: true, changed: false, msg: 'parameters are mutually exclusive: positional_args|named_args' };
     let query: string;
     try {
       query = bindArguments(args.query, args.positional_args, args.named_args);
