@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { ConnectionError, TcpConnectError, type ModuleContext } from '@kbrun/core';
+import { ConnectionError, processSecrets, TcpConnectError, type ModuleContext } from '@kbrun/core';
 import pg from 'pg';
 
 /** community.postgresql's connection arguments (the postgres doc fragment), shared by every module of the pack. */
@@ -103,6 +103,8 @@ export async function connectPg(args: LoginArgs & { login?: string }, ctx: Modul
   if (args.login_unix_socket !== undefined && args.login_unix_socket !== '') {
     throw new PgConnectError('login_unix_socket is not supported by kbrun: its PostgreSQL modules connect over TCP from the target (set login_host: 127.0.0.1 and a password)');
   }
+  // A password written literally in a playbook is a secret too, from here on, wherever output goes.
+  if (args.login_password) processSecrets().redactor.add(args.login_password);
   const host = args.login_host === undefined || args.login_host === '' ? '127.0.0.1' : args.login_host;
   const port = args.login_port ?? args.port ?? 5432;
   const user = args.login ?? args.login_user ?? 'postgres';

@@ -1,4 +1,4 @@
-import { connectionDispatcher, ConnectionError, defineModule } from '@kbrun/core';
+import { connectionDispatcher, ConnectionError, defineModule, processSecrets } from '@kbrun/core';
 import { request } from 'undici';
 
 /** Arguments of `patroni_cluster_info`. */
@@ -47,6 +47,7 @@ export const patroniClusterInfo = defineModule<PatroniClusterInfoArgs>({
     additionalProperties: false,
   },
   async run(args, ctx) {
+    if (args.password) processSecrets().redactor.add(args.password);
     const ca = args.ca_cert === undefined ? undefined : await ctx.connection.get(args.ca_cert);
     if (args.ca_cert !== undefined && ca === null) return { failed: true, changed: false, msg: `${args.ca_cert} does not exist on the target ${ctx.host}` };
     const dispatcher = connectionDispatcher(ctx.connection, {

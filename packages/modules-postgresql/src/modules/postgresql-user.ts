@@ -1,4 +1,4 @@
-import { defineModule } from '@kbrun/core';
+import { defineModule, processSecrets } from '@kbrun/core';
 import { LOGIN_PROPERTIES, pgFailure, withPg, type LoginArgs } from '../lib/connect.js';
 import { md5Password, parseScramVerifier, scramMatches, scramVerifier } from '../lib/scram.js';
 import { ident, literal } from '../lib/sql.js';
@@ -100,6 +100,7 @@ export const postgresqlUser = defineModule<PostgresqlUserArgs>({
   async run(args, ctx) {
     const name = args.name ?? args.user;
     if (name === undefined || name === '') return { failed: true, changed: false, msg: 'name (or user) is required' };
+    if (args.password) processSecrets().redactor.add(args.password);
     let flags: Record<string, boolean>;
     try {
       flags = parseFlags(args.role_attr_flags ?? '');
