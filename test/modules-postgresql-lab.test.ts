@@ -89,6 +89,7 @@ describe('PostgreSQL pack on a lab host', () => {
       'Reader may connect',
       'Reader may use the schema',
       'Reader may read every table',
+      'Reader may read the tables app creates later',
       "Reader is a member of app's group role",
       'A row, written only when missing',
     ]);
@@ -96,8 +97,8 @@ describe('PostgreSQL pack on a lab host', () => {
       "SELECT r.rolcreatedb, r.rolsuper, r.rolconnlimit, r.rolvaliduntil = 'infinity', d.datconnlimit, pg_get_userbyid(d.datdba) FROM pg_roles r, pg_database d WHERE r.rolname = 'app' AND d.datname = 'appdb';",
     );
     expect(state.stdout.trim()).toBe('t|f|10|t|50|app');
-    const inside = await kbrun(['lab', 'exec', HOST, '--', 'su', 'postgres', '-c', "psql -qAt -d appdb -c \"SELECT extname FROM pg_extension WHERE extname = 'pgcrypto'; SELECT has_table_privilege('reader', 'items', 'SELECT')\""]);
-    expect(inside.stdout.trim().split('\n')).toEqual(['pgcrypto', 't']);
+    const inside = await kbrun(['lab', 'exec', HOST, '--', 'su', 'postgres', '-c', "psql -qAt -d appdb -c \"SELECT extname FROM pg_extension WHERE extname = 'pgcrypto'; SELECT has_table_privilege('reader', 'items', 'SELECT'); SET ROLE app; CREATE TABLE later (x int); SELECT has_table_privilege('reader', 'later', 'SELECT')\""]);
+    expect(inside.stdout.trim().split('\n')).toEqual(['pgcrypto', 't', 't']);
   }, 300_000);
 
   it('a second run changes nothing, and --check on the converged server predicts no change', async () => {

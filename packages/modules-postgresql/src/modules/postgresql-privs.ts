@@ -11,7 +11,8 @@ export interface PostgresqlPrivsArgs extends LoginArgs {
   state: 'present' | 'absent';
   privs?: string;
   priv?: string;
-  type: 'table' | 'sequence' | 'database' | 'schema' | 'group';
+  type: 'table' | 'sequence' | 'database' | 'schema' | 'group' | 'default_privs';
+  target_roles?: string;
   objs?: string;
   obj?: string;
   schema?: string;
@@ -21,6 +22,14 @@ export interface PostgresqlPrivsArgs extends LoginArgs {
   admin_option?: boolean;
   fail_on_role: boolean;
 }
+
+/** default_privs: the object kinds `objs` names, their pg_default_acl letter and what ALL means for them. */
+const DEFAULT_KINDS: Readonly<Record<string, { letter: string; all: string[] }>> = {
+  TABLES: { letter: 'r', all: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'] },
+  SEQUENCES: { letter: 'S', all: ['USAGE', 'SELECT', 'UPDATE'] },
+  FUNCTIONS: { letter: 'f', all: ['EXECUTE'] },
+  TYPES: { letter: 'T', all: ['USAGE'] },
+};
 
 /** What ALL means for each object type, and the acldefault() letter of its catalog. */
 const TYPES: Readonly<Record<string, { all: string[]; kind: string; keyword: string }>> = {
@@ -80,10 +89,11 @@ export const postgresqlPrivs = defineModule<PostgresqlPrivsArgs>({
       privs: { type: 'string', description: 'Comma-separated privileges (SELECT,INSERT… or ALL); not for type group.' },
       priv: { type: 'string', description: 'Alias of privs.' },
       type: {
-        enum: ['table', 'sequence', 'database', 'schema', 'group'],
+        enum: ['table', 'sequence', 'database', 'schema', 'group', 'default_privs'],
         default: 'table',
-        description: "Type of the objects (kbrun implements table, sequence, database, schema and group of community.postgresql's types).",
+        description: "Type of the objects (kbrun implements table, sequence, database, schema, group and default_privs of community.postgresql's types).",
       },
+      target_roles: { type: 'string', description: 'default_privs: comma-separated roles whose future objects get the privileges (default: the login role).' },
       objs: { type: 'string', description: 'Comma-separated object names; ALL_IN_SCHEMA for every table or sequence of schema; for group, the groups.' },
       obj: { type: 'string', description: 'Alias of objs.' },
       schema: { type: 'string', description: 'Schema of the tables or sequences (default public).' },
@@ -114,7 +124,42 @@ export const postgresqlPrivs = defineModule<PostgresqlPrivsArgs>({
           else warnings.push(`Role ${role} does not exist, skipped`);
         }
         const grantee = (role: string) => (role === 'PUBLIC' ? 'PUBLIC' : ident(role));
-        if (type === 'group') {
+        if (type === 'default_privs') {
+          const asked = list((args.privs ?? args.priv ?? '').toUpperCase());
+          let kinds = list((args.objs ?? args.obj ?? '').toUpperCase());
+          if (kinds.length === 1 && kinds[0] === 'ALL_DEFAULT') kinds = ['TABLES', 'SEQUENCES', 'FUNCTIONS', 'TYPES'];
+          const badKinds = kinds.filter((k) => DEFAULT_KINDS[k] === undefined);
+          if (kinds.length === 0 || badKinds.length) return { failed: true, changed: false, queries, msg: `objs for default_privs: TABLES, SEQUENCES, FUNCTIONS, TYPES or ALL_DEFAULT (got ${badKinds.join(', ') || 'nothing'})` };
+          const targets = list(args.target_roles);
+          if (targets.length === 0) targets.push((await client.query<{ u: string }>('SELECT current_user AS u')).rows[0]!.u);
+          const schema = args.schema;
+          for (const target of targets) {
+            for (const kind of kinds) {
+              const spec = DEFAULT_KINDS[kind]!;
+              const privs = asked.includes('ALL') ? spec.all : asked.filter((p) => spec.all.includes(p));
+              if (privs.length === 0) continue;
+              const rows = (
+                await client.query<{ privilege_type: string; is_grantable: boolean; grantee: string }>(
+                  `SELECT ${ACL_COLUMNS} FROM pg_default_acl d, aclexplode(d.defaclacl) a
+                    WHERE d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = $1) AND d.defaclobjtype = $2
+                      AND d.defaclnamespace = coalesce((SELECT oid FROM pg_namespace WHERE nspname = $3), 0)`,
+                  [target, spec.letter, schema ?? null],
+                )
+              ).rows;
+              const prefix = `ALTER DEFAULT PRIVILEGES FOR ROLE ${ident(target)}${schema ? ` IN SCHEMA ${ident(schema)}` : ''}`;
+              for (const role of present) {
+                const held = new Map(rows.filter((r) => r.grantee === role).map((r) => [r.privilege_type, r.is_grantable]));
+                if (args.state === 'absent') {
+                  const revoke = privs.filter((p) => held.has(p));
+                  if (revoke.length) queries.push(`${prefix} REVOKE ${revoke.join(', ')} ON ${kind} FROM ${grantee(role)}`);
+                  continue;
+                }
+                const grant = privs.filter((p) => !held.has(p) || (grantOption === true && !held.get(p)));
+                if (grant.length) queries.push(`${prefix} GRANT ${grant.join(', ')} ON ${kind} TO ${grantee(role)}${grantOption ? ' WITH GRANT OPTION' : ''}`);
+              }
+            }
+          }
+        } else if (type === 'group') {
           for (const group of list(args.objs ?? args.obj)) {
             const members = await client.query<{ member: string; admin: boolean }>(
               'SELECT pg_get_userbyid(m.member) AS member, m.admin_option AS admin FROM pg_auth_members m WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = $1)',
