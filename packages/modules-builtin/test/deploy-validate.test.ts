@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { copy } from '../src/index.js';
+import { blockinfile, copy, lineinfile } from '../src/index.js';
 import { readText, runModule, useTempDir } from './helpers/target.js';
 
-// copy and template `validate` (Ansible's argument): the program named checks a temporary copy of the new
+// copy, template, lineinfile and blockinfile `validate` (Ansible's argument): the program named checks a temporary copy of the new
 // content before it replaces the file; a refusal leaves the file as it was and no temporary file behind.
 describe('copy and template validate', () => {
   const tmp = useTempDir();
@@ -36,5 +36,23 @@ describe('copy and template validate', () => {
     expect(await runModule(copy, { content: 'port=1\n', dest: tmp.path('app.conf'), validate: 'false %s' })).toMatchObject({ changed: false });
     expect(await runModule(copy, { content: 'port=2\n', dest: tmp.path('app.conf'), validate: 'false %s' }, { check: true })).toMatchObject({ changed: true });
     expect(() => runModule(copy, { content: 'x\n', dest: tmp.path('other'), validate: 'true' })).toThrow(/validate must match pattern "%s"/);
+  });
+});
+
+describe('lineinfile and blockinfile validate', () => {
+  const tmp = useTempDir();
+  const refuseNo = "sh -c '! grep -q \"^PasswordAuthentication yes\" \"$1\"' v %s";
+
+  it('puts an edit the command accepts in place and leaves the file untouched when it refuses', async () => {
+    await runModule(copy, { content: 'Port 22\n', dest: tmp.path('sshd_config') });
+    expect(await runModule(lineinfile, { path: tmp.path('sshd_config'), line: 'PasswordAuthentication no', validate: refuseNo })).toMatchObject({ changed: true });
+    const refused = await runModule(lineinfile, { path: tmp.path('sshd_config'), regexp: '^PasswordAuthentication', line: 'PasswordAuthentication yes', validate: refuseNo });
+    expect(refused.failed).toBe(true);
+    expect(String(refused.msg)).toMatch(/^failed to validate: /);
+    expect(await readText(tmp.path('sshd_config'))).toBe('Port 22\nPasswordAuthentication no\n');
+    const block = await runModule(blockinfile, { path: tmp.path('sshd_config'), block: 'PasswordAuthentication yes', validate: refuseNo });
+    expect(block.failed).toBe(true);
+    expect(await readText(tmp.path('sshd_config'))).toBe('Port 22\nPasswordAuthentication no\n');
+    expect(await readdir(tmp.dir)).toEqual(['sshd_config']);
   });
 });

@@ -26,6 +26,8 @@ export interface EditOptions {
   owner?: string | number | undefined;
   group?: string | number | undefined;
   backup?: boolean | undefined;
+  /** A command (`%s`: a temporary copy of the edited file) that must exit 0 before the edit is put in place. */
+  validate?: string | undefined;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function saveEdit(ctx: ModuleContext, file: EditableFile, options: 
     owner: options.owner === undefined ? undefined : String(options.owner),
     group: options.group === undefined ? undefined : String(options.group),
     backup: options.backup,
+    validate: options.validate,
     createParents: true,
     follow: true,
     current: { state: file.state, content: file.content },

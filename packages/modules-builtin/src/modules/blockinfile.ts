@@ -2,6 +2,7 @@ import { defineModule } from '@kbrun/core';
 import { readEditableFile, saveEdit } from '../lib/edit-file.js';
 import type { ModeSpec } from '../lib/file-mode.js';
 import { splitKeepEnds, stripEol } from '../lib/lines.js';
+import { deployProperties } from '../lib/deploy-schema.js';
 import { firstOf, idSchema, modeSchema, requireOneOf } from '../lib/module-args.js';
 import { compilePythonRegex } from '../lib/python-regex.js';
 
@@ -23,6 +24,7 @@ export interface BlockinfileArgs {
   owner?: string | number;
   group?: string | number;
   backup?: boolean;
+  validate?: string;
 }
 
 /** `blockinfile`: ensures a block of lines between marker lines in a target file, like ansible.builtin.blockinfile. */
@@ -50,6 +52,7 @@ export const blockinfile = defineModule<BlockinfileArgs>({
       owner: idSchema('The owning user (name or uid).'),
       group: idSchema('The owning group (name or gid).'),
       backup: { type: 'boolean', default: false, description: 'Keep the old file under a timestamped name before changing it.' },
+      validate: deployProperties['validate']!,
     },
     anyOf: requireOneOf('path', 'dest', 'destfile', 'name'),
     additionalProperties: false,
