@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { KbrunError } from '@kbrun/core';
 import type { LabPaths } from './lab-paths.js';
+import { lockDirectory } from './dir-lock.js';
 import { isAlive } from './processes.js';
 
 /** A lab host's data volume. */
@@ -88,24 +89,5 @@ export function hostRunning(host: LabHostState): boolean {
  */
 export async function lockLab(paths: LabPaths): Promise<() => Promise<void>> {
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await mkdir(paths.lockDir);
-      await writeFile(`${paths.lockDir}/pid`, String(process.pid));
-      return async () => {
-        await rm(paths.lockDir, { recursive: true, force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(await readFile(`${paths.lockDir}/pid`, 'utf8').catch(() => '0'));
-      // A lock without its PID yet is being taken right now, unless it is old.
-      const fresh = !owner && Date.now() - ((await stat(paths.lockDir).catch(() => undefined))?.mtimeMs ?? 0) < 10_000;
-      if (!fresh && (!owner || !isAlive(owner, undefined))) {
-        await rm(paths.lockDir, { recursive: true, force: true });
-        continue;
-      }
-      if (attempt > 600) throw new KbrunError('E_LAB', `lab '${paths.name}' is busy: kbrun (PID ${owner}) is changing it`, { hint: 'wait for it to finish' });
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  return lockDirectory(paths.lockDir, { waitMs: 300_000, busy: (owner) => `lab '${paths.name}' is busy: kbrun (PID ${owner}) is changing it` });
 }

@@ -3,13 +3,14 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KbrunError } from '@kbrun/core';
-import { ensureBaseImage } from './base-image.js';
+import { ensureBaseImage, type BaseImage } from './base-image.js';
+import { lockDirectory } from './dir-lock.js';
 import { startForwarder } from './forwarder.js';
 import { addHostNamespace, deleteNamespace, ensureSwitch, listNamespaces, namespacePath, readNamespaceView } from './lab-network.js';
 import { labLocationFromEnv, labNamespacePrefix, labPaths, NAMESPACE_PREFIX, type LabLocation, type LabPaths } from './lab-paths.js';
 import { hostRunning, lockLab, readLabState, writeLabState, type LabHostState, type LabState } from './lab-state.js';
 import { bootHost, HOST_PATH, mountHostRoot, stopHost, waitForSsh, writeHostIdentity } from './machine.js';
-import { ensurePackageRepo, isMountPoint } from './package-repo.js';
+import { ensurePackageRepo, isMountPoint, type PackageRepo } from './package-repo.js';
 import { isAlive, listProcesses, memoryOfPidNamespace, namespaceIdentity, readProcess, signal, waitGone } from './processes.js';
 import { runChecked, runCommand } from './run-command.js';
 import { assertSealed, LAB_NETWORK, sealingViolations, SWITCH_ADDRESS, type NamespaceRole, type NamespaceView, type SealingViolation } from './sealing.js';
@@ -77,10 +78,19 @@ export async function labUp(patterns: readonly string[], options: LabUpOptions =
   const specs = await selectLabHosts(options.inventory ?? [DEFAULT_LAB_INVENTORY], patterns);
   for (const spec of specs) if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$/.test(spec.name)) throw new KbrunError('E_LAB', `host name ${JSON.stringify(spec.name)} cannot name a lab machine (letters, digits, - and _ only)`);
   const mirror = options.mirror ?? process.env['KBRUN_LAB_MIRROR'];
-  const base = await ensureBaseImage(paths.cacheRoot, { print, ...(mirror ? { mirror } : {}) });
-  if (base.builtNowMs !== undefined) print(`lab: base image ${base.key} built in ${(base.builtNowMs / 1000).toFixed(1)} s`);
-  const repo = await ensurePackageRepo(paths.cacheRoot, base, { print, ...(mirror ? { mirror } : {}), ...(options.packagesFile ? { packagesFile: options.packagesFile } : {}) });
-  if (repo.builtNowMs !== undefined) print(`lab: package repository ${repo.key} (${repo.debs} packages) built in ${(repo.builtNowMs / 1000).toFixed(1)} s`);
+  // One build of the machine's caches at a time (labs coming up together, such as test files, wait for it and reuse it).
+  await mkdir(paths.cacheRoot, { recursive: true });
+  const releaseCache = await lockDirectory(join(paths.cacheRoot, 'build.lock'), { waitMs: 60 * 60_000, busy: (owner) => `kbrun (PID ${owner}) has been building the lab's base image or package repository for an hour` });
+  let base: BaseImage;
+  let repo: PackageRepo;
+  try {
+    base = await ensureBaseImage(paths.cacheRoot, { print, ...(mirror ? { mirror } : {}) });
+    if (base.builtNowMs !== undefined) print(`lab: base image ${base.key} built in ${(base.builtNowMs / 1000).toFixed(1)} s`);
+    repo = await ensurePackageRepo(paths.cacheRoot, base, { print, ...(mirror ? { mirror } : {}), ...(options.packagesFile ? { packagesFile: options.packagesFile } : {}) });
+    if (repo.builtNowMs !== undefined) print(`lab: package repository ${repo.key} (${repo.debs} packages) built in ${(repo.builtNowMs / 1000).toFixed(1)} s`);
+  } finally {
+    await releaseCache();
+  }
   const release = await lockLab(paths);
   try {
     const previous = await readLabState(paths);
