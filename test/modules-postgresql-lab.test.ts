@@ -132,6 +132,19 @@ describe('PostgreSQL pack on a lab host', () => {
     expect(verbose.code, verbose.stdout.slice(-2000)).toBe(0);
   }, 600_000);
 
+  it('login_unix_socket: psql on the target as postgres (peer authentication), idempotent and predicted', async () => {
+    const check = await play('socket.yml', ['--check', '--output', 'json']);
+    expect(outcome(check).failed).toEqual([]);
+    const predicted = outcome(check).changed;
+    expect(predicted).toEqual(['Socket user', 'Socket database', 'Extension through psql', 'Privileges through psql']);
+    const run = await play('socket.yml', ['--output', 'json']);
+    expect(outcome(run).failed).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(outcome(run).changed).toEqual(predicted);
+    const again = await play('socket.yml', ['--output', 'json', '-vvv']);
+    expect(outcome(again)).toEqual({ changed: [], failed: [] });
+  }, 300_000);
+
   it("patroni_cluster_info reads /cluster from the target's side", async () => {
     const cluster = JSON.stringify({
       scope: 'keybuzz',

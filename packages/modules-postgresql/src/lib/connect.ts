@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { ConnectionError, processSecrets, TcpConnectError, type ModuleContext } from '@kbrun/core';
 import pg from 'pg';
+import { PsqlSession, type PgSession } from './psql-session.js';
 
 /** community.postgresql's connection arguments (the postgres doc fragment), shared by every module of the pack. */
 export interface LoginArgs {
@@ -30,7 +31,10 @@ export const LOGIN_PROPERTIES = {
     default: '',
     description: "Host to connect to, as the target sees it (the TCP stream is opened by the target); '' means 127.0.0.1, the target itself.",
   },
-  login_unix_socket: { type: 'string', description: 'Not supported by kbrun (modules connect over TCP from the target): use login_host.' },
+  login_unix_socket: {
+    type: 'string',
+    description: "Unix socket directory on the target (e.g. /var/run/postgresql): the module runs psql there instead, as the task's user (become_user: postgres for peer authentication); postgresql_query needs TCP.",
+  },
   port: { type: 'integer', minimum: 1, maximum: 65535, default: 5432, description: 'Port to connect to.' },
   login_port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Alias of port.' },
   ssl_mode: {
@@ -101,7 +105,7 @@ async function sslOptions(args: LoginArgs, ctx: ModuleContext, host: string): Pr
 /** Connects to PostgreSQL from the target: a TCP stream the target opens, the pg client speaking over it. */
 export async function connectPg(args: LoginArgs & { login?: string }, ctx: ModuleContext, database: string | undefined): Promise<pg.Client> {
   if (args.login_unix_socket !== undefined && args.login_unix_socket !== '') {
-    throw new PgConnectError('login_unix_socket is not supported by kbrun: its PostgreSQL modules connect over TCP from the target (set login_host: 127.0.0.1 and a password)');
+    throw new PgConnectError('postgresql_query needs a TCP connection (login_host, default 127.0.0.1): login_unix_socket is supported by the other modules of the pack, through psql');
   }
   // A password written literally in a playbook is a secret too, from here on, wherever output goes.
   if (args.login_password) processSecrets().redactor.add(args.login_password);
@@ -170,6 +174,27 @@ export async function withPg<T>(args: LoginArgs, ctx: ModuleContext, database: s
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * Runs `body` with a session: over TCP from the target (pg) by default, or through psql on the target when
+ * `login_unix_socket` is given (peer authentication as the become user).
+ */
+export async function withSession<T>(args: LoginArgs & { login?: string }, ctx: ModuleContext, database: string | undefined, body: (session: PgSession) => Promise<T>): Promise<T> {
+  if (args.login_unix_socket === undefined || args.login_unix_socket === '') {
+    return withPg(args, ctx, database, (client) => body({ query: (sql, params) => client.query(sql, params as unknown[] | undefined) as never }));
+  }
+  if (args.login_password) processSecrets().redactor.add(args.login_password);
+  const session = new PsqlSession(ctx, {
+    socketDir: args.login_unix_socket,
+    port: args.login_port ?? args.port ?? 5432,
+    user: args.login ?? args.login_user ?? 'postgres',
+    ...(args.login_password !== undefined ? { password: args.login_password } : {}),
+    database: database ?? 'postgres',
+    timeoutSeconds: Number(args.connect_params?.['connect_timeout'] ?? args.connect_timeout ?? 10),
+  });
+  if (args.session_role !== undefined && args.session_role !== '') await session.query(`SET ROLE "${args.session_role.replace(/"/g, '""')}"`);
+  return body(session);
 }
 
 /** A failure result for errors the user can act on; anything else (an unreachable target) is thrown on. */

@@ -1,5 +1,5 @@
 import { defineModule } from '@kbrun/core';
-import { LOGIN_PROPERTIES, pgFailure, withPg, type LoginArgs } from '../lib/connect.js';
+import { LOGIN_PROPERTIES, pgFailure, withSession, type LoginArgs } from '../lib/connect.js';
 import { ident, literal } from '../lib/sql.js';
 
 /** Arguments of `postgresql_db`. */
@@ -59,7 +59,7 @@ export const postgresqlDb = defineModule<PostgresqlDbArgs>({
     if (name === undefined || name === '') return { failed: true, changed: false, msg: 'name (or db) is required' };
     const executed_commands: string[] = [];
     try {
-      return await withPg(args, ctx, args.maintenance_db, async (client) => {
+      return await withSession(args, ctx, args.maintenance_db, async (client) => {
         const row = (
           await client.query<DbRow>(
             `SELECT pg_get_userbyid(d.datdba) AS owner, pg_encoding_to_char(d.encoding) AS encoding, d.datcollate AS lc_collate, d.datctype AS lc_ctype,

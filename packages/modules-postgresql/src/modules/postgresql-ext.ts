@@ -1,5 +1,5 @@
 import { defineModule } from '@kbrun/core';
-import { LOGIN_PROPERTIES, pgFailure, withPg, type LoginArgs } from '../lib/connect.js';
+import { LOGIN_PROPERTIES, pgFailure, withSession, type LoginArgs } from '../lib/connect.js';
 import { ident, literal } from '../lib/sql.js';
 
 /** Arguments of `postgresql_ext`. */
@@ -39,7 +39,7 @@ export const postgresqlExt = defineModule<PostgresqlExtArgs>({
     if (name === undefined || name === '') return { failed: true, changed: false, msg: 'name (or ext) is required' };
     const queries: string[] = [];
     try {
-      return await withPg(args, ctx, args.db ?? args.login_db, async (client) => {
+      return await withSession(args, ctx, args.db ?? args.login_db, async (client) => {
         const current = (
           await client.query<{ version: string; schema: string }>('SELECT e.extversion AS version, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = $1', [name])
         ).rows[0];

@@ -1,6 +1,6 @@
 import { defineModule } from '@kbrun/core';
-import type pg from 'pg';
-import { LOGIN_PROPERTIES, pgFailure, withPg, type LoginArgs } from '../lib/connect.js';
+import type { PgSession } from '../lib/psql-session.js';
+import { LOGIN_PROPERTIES, pgFailure, withSession, type LoginArgs } from '../lib/connect.js';
 import { ident } from '../lib/sql.js';
 
 /** Arguments of `postgresql_privs`. */
@@ -46,7 +46,7 @@ type Acl = Map<string, Map<string, boolean>>;
 
 const ACL_COLUMNS = "a.privilege_type, a.is_grantable, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee";
 
-async function readAcl(client: pg.Client, type: string, obj: string, schema: string): Promise<Acl | undefined> {
+async function readAcl(client: PgSession, type: string, obj: string, schema: string): Promise<Acl | undefined> {
   let sql: string;
   let params: string[];
   if (type === 'database') {
@@ -115,7 +115,7 @@ export const postgresqlPrivs = defineModule<PostgresqlPrivsArgs>({
     const warnings: string[] = [];
     const grantOption = args.grant_option ?? args.admin_option;
     try {
-      return await withPg(args, ctx, database, async (client) => {
+      return await withSession(args, ctx, database, async (client) => {
         const existing = new Set((await client.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [roles])).rows.map((r) => r.rolname));
         const present: string[] = [];
         for (const role of roles) {

@@ -1,5 +1,5 @@
 import { defineModule, processSecrets } from '@kbrun/core';
-import { LOGIN_PROPERTIES, pgFailure, withPg, type LoginArgs } from '../lib/connect.js';
+import { LOGIN_PROPERTIES, pgFailure, withSession, type LoginArgs } from '../lib/connect.js';
 import { md5Password, parseScramVerifier, scramMatches, scramVerifier } from '../lib/scram.js';
 import { ident, literal } from '../lib/sql.js';
 
@@ -109,7 +109,7 @@ export const postgresqlUser = defineModule<PostgresqlUserArgs>({
     }
     const queries: string[] = [];
     try {
-      return await withPg(args, ctx, args.db ?? args.login_db, async (client) => {
+      return await withSession(args, ctx, args.db ?? args.login_db, async (client) => {
         // pg_authid holds the verifier (superusers only); pg_roles shows '********' in its place.
         const columns = `${Object.values(FLAGS).join(', ')}, rolconnlimit, shobj_description(oid, 'pg_authid') AS comment`;
         const validUntil = args.expires === undefined ? 'NULL::boolean' : `(rolvaliduntil IS NOT DISTINCT FROM ${literal(args.expires)}::timestamptz)`;
