@@ -145,6 +145,12 @@ describe('PostgreSQL pack on a lab host', () => {
     expect(outcome(again)).toEqual({ changed: [], failed: [] });
   }, 300_000);
 
+  it('ssl_mode: require/prefer get TLS, disable does not, verify-ca checks the CA file on the target, and refusals say why', async () => {
+    const run = await play('ssl.yml', ['--output', 'json']);
+    expect(outcome(run).failed).toEqual([]);
+    expect(run.code).toBe(0);
+  }, 300_000);
+
   it("patroni_cluster_info reads /cluster from the target's side", async () => {
     const cluster = JSON.stringify({
       scope: 'keybuzz',

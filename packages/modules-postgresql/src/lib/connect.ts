@@ -136,12 +136,17 @@ export async function connectPg(args: LoginArgs & { login?: string }, ctx: Modul
       ...(typeof params['options'] === 'string' ? { options: params['options'] } : {}),
       ...(params['statement_timeout'] !== undefined ? { statement_timeout: Number(params['statement_timeout']) } : {}),
     });
-    client.on('error', () => undefined);
+    // A TLS or stream error is emitted on its own; the connect promise then only says the connection ended.
+    let cause: Error | undefined;
+    client.on('error', (error: Error) => (cause ??= error));
+    // A refused certificate is an error of the TLS socket pg puts over the stream, often after the stream's close.
+    const connection = (client as unknown as { connection: { on(e: string, f: () => void): void; stream: Duplex } }).connection;
+    connection.on('sslconnect', () => connection.stream.on('error', (error: Error) => (cause ??= error)));
     try {
       await client.connect();
     } catch (error) {
       stream.destroy();
-      throw error;
+      throw cause && /terminated/i.test((error as Error).message) ? cause : error;
     }
     return client;
   };
