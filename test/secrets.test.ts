@@ -89,7 +89,7 @@ ${single.stdout.replace(/^/gm, '    ').trimEnd()}
     const run = await runKbrun(['--output', 'json', project.path('site.yml')], { env });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('"msg":"nbg1 ******** ********"');
-    expect(run.stdout).toContain('"msg":19');
+    expect(run.stdout).toContain('"msg":"19"'); // a debug message shows a lone expression's number as Ansible does, as text
     expect(run.stdout + run.stderr).not.toContain(VAULTED);
     expect(run.stdout + run.stderr).not.toContain('inline-S3cr3t-value');
 

@@ -115,7 +115,8 @@ describe('magic variables and templates', () => {
     const msgs = debugMsgs(run.stdout);
     expect(msgs['me@w1']).toBe('w1');
     expect(msgs['groups@w1']).toEqual(['w1', 'w2']);
-    expect(msgs['other@w1']).toBe(82);
+    // a debug message shows a lone expression's number as text, as Ansible does (typed module arguments keep it a number)
+    expect(msgs['other@w1']).toBe('82');
     expect(msgs['play hosts@w2']).toEqual(['w1', 'w2']);
     expect(msgs['check@w1']).toBe(false);
   });
@@ -160,5 +161,49 @@ describe('magic variables and templates', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toContain("E_UNDEFINED_VAR 'server' is undefined");
     expect(run.stdout).toContain(`${project.path('site.yml')}:6:14`);
+  });
+});
+
+describe('role idioms as in Ansible (issue 11)', () => {
+  it('templates include_vars values on use, shows roles\' vars and defaults to the play, and has vars, ansible_version and Ansible\'s debug text', async () => {
+    project = tempProject({
+      'roles/app/defaults/main.yml': 'app_port: 8080\napp_name: web\n',
+      'roles/app/vars/main.yml': 'app_service: "{{ app_name }}.service"\n',
+      'roles/app/vars/extra.yml': 'app_included: "from {{ app_name }}"\n',
+      'roles/app/tasks/main.yml': '- include_vars: extra.yml\n',
+      'site.yml': `- hosts: localhost
+  gather_facts: false
+  roles:
+    - role: app
+      vars: { app_entry: entry }
+  tasks:
+    - name: included
+      debug: { msg: "{{ app_included }}" }
+    - name: role vars and defaults after the role
+      debug: { msg: "{{ app_service }} {{ app_port }} {{ app_entry }}" }
+    - name: vars
+      debug: { msg: "{{ vars['app_' ~ 'name'] }} {{ 'app_port' in vars }}" }
+    - name: version
+      debug: { msg: "{{ ansible_version.major }}.{{ ansible_version.minor }} {{ ansible_version.full is version('2.9', '>=') }}" }
+    - name: lone number
+      debug: { msg: "{{ app_port + 1 }}" }
+    - name: lone variable
+      debug: { msg: "{{ app_port }}" }
+    - name: var form
+      debug: { var: app_port * 2 }
+`,
+    });
+    const run = await runKbrun(['--output', 'json', project.path('site.yml')]);
+    expect(run.code).toBe(0);
+    const msgs = debugMsgs(run.stdout);
+    expect(msgs['included@localhost']).toBe('from web');
+    expect(msgs['role vars and defaults after the role@localhost']).toBe('web.service 8080 entry');
+    expect(msgs['vars@localhost']).toBe('web True');
+    expect(msgs['version@localhost']).toBe('2.14 True');
+    // Ansible 2.14 shows a lone expression's number as text, a bare variable's with its type
+    expect(msgs['lone number@localhost']).toBe('8081');
+    expect(msgs['lone variable@localhost']).toBe(8080);
+    const varForm = events(run.stdout).find((e) => e['type'] === 'host_result' && e['task'] === 'var form');
+    expect((varForm?.['result'] as Record<string, unknown>)['app_port * 2']).toBe('16160');
   });
 });

@@ -14,4 +14,5 @@ export const CASES = [
   { name: 'magic-vars', playbook: 'magic-vars.yml', args: ['--forks', '5', '--tags', 'all,magic', '--skip-tags', 'never_run'] },
   { name: 'templates', playbook: 'templates.yml', args: [] },
   { name: 'filters', playbook: 'filters.yml', args: [] },
+  { name: 'role-idioms', playbook: 'role-idioms.yml', args: [] },
 ];

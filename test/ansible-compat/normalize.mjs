@@ -12,11 +12,19 @@ function portable(value) {
   return value;
 }
 
-/** The comparable part of one result. */
-export function normalizeResult(result) {
+/** Keys of a result that are the tools' bookkeeping, never what a `debug` task shows. */
+const DEBUG_IGNORED = new Set(['action', 'invocation', 'results', 'ansible_facts', 'false_condition']);
+
+/** The comparable part of one result; a `debug` result keeps every key it shows (`var:` prints the variable's name as its key). */
+export function normalizeResult(result, action) {
   const out = {};
   for (const key of KEYS) if (result[key] !== undefined) out[key] = portable(result[key]);
-  if (Array.isArray(result.results)) out.results = result.results.map(normalizeResult);
+  if (action === 'debug' && !Array.isArray(result.results)) {
+    for (const [key, value] of Object.entries(result)) {
+      if (!key.startsWith('_ansible') && !DEBUG_IGNORED.has(key) && out[key] === undefined) out[key] = portable(value);
+    }
+  }
+  if (Array.isArray(result.results)) out.results = result.results.map((r) => normalizeResult(r));
   if (out.failed === false) delete out.failed;
   if (out.skipped === false) delete out.skipped;
   return out;
@@ -35,7 +43,7 @@ export function fromAnsibleJson(report) {
       for (const host of Object.keys(t.hosts).sort()) {
         // A meta task whose `when` is false reports a skip per host in Ansible's report; kbrun reports nothing.
         if (/conditional evaluated to false, continuing execution/i.test(String(t.hosts[host].msg ?? ''))) continue;
-        hosts[host] = normalizeResult(t.hosts[host]);
+        hosts[host] = normalizeResult(t.hosts[host], t.hosts[host].action);
       }
       if (Object.keys(hosts).length === 0) continue;
       tasks.push({ name: t.task.name, hosts });
@@ -59,7 +67,7 @@ export function fromKbrunEvents(events) {
       byId.set(e.task_id, task);
       tasks.push(task);
     } else if (e.type === 'host_result' && e.item === undefined && e.action !== 'include_tasks' && e.action !== 'include_role') {
-      byId.get(e.task_id).hosts[e.host] = normalizeResult(e.result);
+      byId.get(e.task_id).hosts[e.host] = normalizeResult(e.result, e.action);
     } else if (e.type === 'recap') {
       stats = e.hosts;
     }

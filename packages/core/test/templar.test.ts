@@ -114,6 +114,52 @@ describe('Templar.render', () => {
   );
 });
 
+describe('Templar.render as Ansible renders strings (issue 11)', () => {
+  it.each([
+    ["{% for h in list %}{{ h }}{% if not loop.last %},{% endif %}{% endfor %}", 'a,b'],
+    ["{% if flag %}primary{% else %}replica{% endif %}", 'primary'],
+    ["{% for k, v in {'z': 1, 'y': 2}.items() %}{{ k }}{{ v }} {% endfor %}", 'z1 y2 '],
+    ['{% set n = namespace(t=0) %}{% for i in items %}{% set n.t = n.t + i %}{% endfor %}{{ n.t }}', '6'],
+    ['{# a comment #}text', 'text'],
+    // trim_blocks, and the text's trailing newlines kept (Jinja2 drops one, Ansible puts it back)
+    ['{% for i in items %}\n{{ i }}\n{% endfor %}\n', '1\n2\n3\n'],
+    ['x {# no end', 'x {# no end'],
+  ])('runs Jinja2 statements in %j', (text, expected) => {
+    expect(render(text)).toBe(expected);
+  });
+
+  it('doubles backslashes in the string literals of a statement text\'s {{ }}, as Ansible does', () => {
+    expect(render("{% if flag %}{{ 'a1b22' | regex_findall('\\d+') }}{% endif %}")).toEqual(['1', '22']);
+  });
+
+  it.each([
+    ['[{{ num }}, {{ num }}]', [8080, 8080]],
+    ['{{ s }}', true, { s: 'True' }],
+    ['{{ s }}', { a: [1, true, null] }, { s: '{"a": [1, true, null]}' }],
+    ["{% if flag %}[1, 'x']{% endif %}", [1, 'x']],
+    ["[{% for h in list %}'{{ h }}',{% endfor %}]", ['a', 'b']],
+    ['[{{ x }}]', '[hi]'],
+    ['{{ s }}', '[1, none]', { s: '[1, none]' }],
+    ['{{ s }}', '{not python}', { s: '{not python}' }],
+    ['{{ s }}', 'true', { s: 'true' }],
+    // the output of a filter that makes text stays text
+    ['{{ obj | to_json }}', '{"k": 1}'],
+    ['{{ s | string }}', 'True', { s: 'True' }],
+  ])('%s: text that reads as a Python literal becomes that value, as in Ansible', (text, expected, extra = {}) => {
+    expect(render(text, extra)).toEqual(expected);
+  });
+
+  it('keeps a lone number native in arguments, but shows it as Ansible does with renderDeepAsText (debug msg)', () => {
+    expect(render('{{ num + 1 }}')).toBe(8081);
+    expect(templar.renderDeepAsText('{{ num + 1 }}', vars)).toBe('8081');
+    expect(templar.renderDeepAsText(['{{ items | length }}', '{{ 4 / 2 }}'], vars)).toEqual(['3', '2.0']);
+    // a bare variable keeps its type in Ansible too
+    expect(templar.renderDeepAsText('{{ num }}', vars)).toBe(8080);
+    expect(templar.renderDeepAsText('{{ num > 1 }}', vars)).toBe(true);
+    expect(templar.renderDeepAsText('{{ items | unique }}', vars)).toEqual([1, 2, 3]);
+  });
+});
+
 describe('Templar.renderDeep', () => {
   it('renders nested lists and mappings and drops omitted values', () => {
     const value = { a: '{{ omit }}', b: ['x', '{{ omit }}', '{{ num }}'], c: { d: '{{ omit }}', e: 1, f: '{{ x }}!' }, g: null };

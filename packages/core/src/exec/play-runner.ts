@@ -205,7 +205,7 @@ export class BatchRun {
     for (const host of hosts) {
       if (host === from) continue;
       if (typeof register === 'string') this.run.vars.setFacts(host, { [register]: outcome.result });
-      if (facts && typeof facts === 'object' && outcome.status !== 'failed' && task.module.facts !== 'gathered') this.run.vars.setFacts(host, facts as Vars);
+      if (facts && typeof facts === 'object' && outcome.status !== 'failed' && task.module.facts !== 'gathered') this.run.vars.setFacts(host, facts as Vars, { templated: task.module.facts === 'templated' });
     }
   }
 

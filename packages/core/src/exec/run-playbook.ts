@@ -181,7 +181,7 @@ export async function executePlaybook(playbook: Playbook, inventory: Inventory, 
         continue;
       }
       for (const host of hosts) stats.touch(host);
-      vars.startPlay(await playLayers(play, playbook, templar, extraVars), { ansible_play_name: play.name, ansible_play_hosts_all: hosts, ...playRoleMagic(play.roleNames) });
+      vars.startPlay(await playLayers(play, playbook, templar, extraVars), { ansible_play_name: play.name, ansible_play_hosts_all: hosts, ...playRoleMagic(play.roleNames) }, play.roleDefaults.map((d) => layer(d.values, d.location)));
       const batches = splitBatches(hosts, templar.renderDeep(play.keywords['serial'], extraVars));
       for (const [index, batch] of batches.entries()) {
         emit({ type: 'batch_start', play: play.name, batch: index + 1, of: batches.length, hosts: batch });
@@ -226,6 +226,7 @@ async function playLayers(play: Play, playbook: Playbook, templar: Templar, extr
     redactor.collect(values);
     layers.push(layer(values));
   }
+  for (const roleVars of play.roleVars) layers.push(layer(roleVars.values, roleVars.location));
   return layers;
 }
 
@@ -245,7 +246,7 @@ async function loadInclude(node: Include, target: string, registry: ModuleRegist
     role: node.role,
     importing: [],
     from: node.location,
-    roleHandlers: { handlers: [], loaded: new Set() },
+    roleHandlers: { handlers: [], loaded: new Set(), defaults: [], vars: [] },
   };
   const nodes = await includedNodes(node, scope, target);
   if (errors.length > 0) throw new KbrunErrors(errors);

@@ -1,6 +1,7 @@
 import { ConnectionError } from '../connection/connection.js';
 import { KbrunError } from '../errors/kbrun-error.js';
 import type { HostStatus, TaskInfo } from '../events/events.js';
+import { FilterFailure } from '../expr/errors.js';
 import { compileExpression } from '../expr/index.js';
 import type { Condition, NodeBase, Task, VarsSource } from '../language/model.js';
 import type { ModuleContext, ModuleResult } from '../modules/define-module.js';
@@ -203,7 +204,7 @@ async function runOnce(run: RunContext, task: Task, info: TaskInfo, host: string
   if (facts && typeof facts === 'object' && result['failed'] !== true) {
     const factsHost = delegatedTo && asBoolean(renderKeyword(run, task, 'delegate_facts', vars) ?? false) ? delegatedTo : host;
     if (task.module.facts === 'gathered') run.vars.setGatheredFacts(factsHost, facts as Vars);
-    else run.vars.setFacts(factsHost, facts as Vars);
+    else run.vars.setFacts(factsHost, facts as Vars, { templated: task.module.facts === 'templated' });
   }
   return { status: statusOf(result), ignored: false, result };
 }
@@ -259,7 +260,8 @@ function renderArgs(run: RunContext, task: Task, vars: Vars): Vars {
   if (task.templatedArgs.size === 0) return task.args;
   const args = { ...task.args };
   for (const key of task.templatedArgs) {
-    const rendered = run.templar.renderDeep(task.args[key], vars, valueLocationOf(task.argsSource ?? task.keywordSource, key) ?? task.location);
+    const location = valueLocationOf(task.argsSource ?? task.keywordSource, key) ?? task.location;
+    const rendered = task.module.textArgs?.includes(key) ? run.templar.renderDeepAsText(task.args[key], vars, location) : run.templar.renderDeep(task.args[key], vars, location);
     if (rendered === vars['omit']) delete args[key];
     else args[key] = rendered;
   }
@@ -296,7 +298,8 @@ function renderSafely(run: RunContext, node: NodeBase, keyword: string, vars: Va
 function failure(error: unknown): HostOutcome {
   if (error instanceof ConnectionError) return { status: 'unreachable', ignored: false, result: { unreachable: true, changed: false, msg: error.message } };
   const message = error instanceof KbrunError ? error.render() : error instanceof Error ? error.message : String(error);
-  return { status: 'failed', ignored: false, result: { failed: true, changed: false, msg: message } };
+  // A filter's own failure (mandatory) is the task's whole message, as in Ansible.
+  return { status: 'failed', ignored: false, result: error instanceof FilterFailure ? { failed: true, msg: message } : { failed: true, changed: false, msg: message } };
 }
 
 /** What printers get instead of a `no_log` task's result. */

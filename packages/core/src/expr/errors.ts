@@ -26,6 +26,14 @@ export class ExpressionError extends Error {
   }
 }
 
+/**
+ * A failure a filter reports in its own words (Ansible's AnsibleFilterError, e.g. `mandatory`): the task fails with
+ * exactly this message, as in Ansible, instead of a located template error.
+ */
+export class FilterFailure extends Error {
+  override readonly name = 'FilterFailure';
+}
+
 /** Raised when an expression reads a variable or attribute that does not exist (outside `is defined` and `default`). */
 export class UndefinedVariableError extends Error {
   override readonly name = 'UndefinedVariableError';

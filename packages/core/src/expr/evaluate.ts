@@ -2,7 +2,7 @@ import { KbrunError } from '../errors/kbrun-error.js';
 import { filterSpec, FILTERS } from '../template/filters.js';
 import { editDistance, suggest } from '../util/similar.js';
 import type { BinaryOp, CompareOp, KeywordArg, MemberNode, NameNode, Node } from './ast.js';
-import { ExpressionError, UndefinedVariableError } from './errors.js';
+import { ExpressionError, FilterFailure, UndefinedVariableError } from './errors.js';
 import { GLOBALS } from './globals.js';
 import { callableOf } from './callables.js';
 import { callMethod, METHOD_NAMES } from './methods.js';
@@ -117,7 +117,7 @@ class Builder {
 
   /** A located ExpressionError for a runtime failure (undefined-variable and expression errors pass through). */
   private locate(error: unknown, at: number, prefix = ''): Error {
-    if (error instanceof ExpressionError || error instanceof UndefinedVariableError) return error;
+    if (error instanceof ExpressionError || error instanceof UndefinedVariableError || error instanceof FilterFailure) return error;
     const message = error instanceof Error ? error.message : String(error);
     return new ExpressionError(`${prefix}${message}`, this.source, at, { cause: error });
   }
@@ -399,11 +399,13 @@ class Builder {
     const fn = spec.fn;
     const operand = this.build(node.operand, spec.tolerant === true);
     const prefix = `filter '${node.name}': `;
+    // Jinja2's name of an undefined operand: the variable's, or the last attribute's (`a.b` → 'b').
+    const undefinedName = !spec.tolerant ? undefined : node.operand.kind === 'name' ? node.operand.name : node.operand.kind === 'member' && node.operand.key !== null ? String(node.operand.key) : undefined;
     if (node.args.length === 0 && node.kwargs.length === 0) {
       return (vars) => {
         const v = operand(vars);
         try {
-          return fn(v, NO_ARGS, NO_KWARGS);
+          return fn(v, NO_ARGS, NO_KWARGS, undefinedName);
         } catch (e) {
           throw this.locate(e, node.at, prefix);
         }
@@ -414,7 +416,7 @@ class Builder {
       const v = operand(vars);
       const [args, kwargs] = argsOf(vars);
       try {
-        return fn(v, args, kwargs);
+        return fn(v, args, kwargs, undefinedName);
       } catch (e) {
         throw this.locate(e, node.at, prefix);
       }

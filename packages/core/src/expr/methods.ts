@@ -1,7 +1,9 @@
 import { pyEquals } from './operators.js';
 import { PyDateTime, PyTimeDelta, totalSeconds } from './py-date-values.js';
 import { pyFloat } from './py-float.js';
+import { pyTuple } from './py-tuple.js';
 import { arg, intArg, stringArg, type Args, type Kwargs } from './params.js';
+import { pyStrFormat } from './py-str-format.js';
 import { pyCapitalize, pyCount, pyReplace, pySplit, pyStr, pyStrip, pyTitle } from './py-string.js';
 import { isMapping, keysOf, readOwn, typeName } from './values.js';
 
@@ -56,6 +58,44 @@ const STRING_METHODS: Readonly<Record<string, Method<string>>> = {
   isspace: (s) => /^\s+$/.test(s),
   islower: (s) => /\p{Ll}/u.test(s) && s === s.toLowerCase(),
   isupper: (s) => /\p{Lu}/u.test(s) && s === s.toUpperCase(),
+  isnumeric: (s) => /^\p{N}+$/u.test(s),
+  isdecimal: (s) => /^\p{Nd}+$/u.test(s),
+  format: (s, a, k) => pyStrFormat(s, a, k),
+  zfill: (s, a, k) => {
+    const width = intArg(a, k, 0, 'width', 'str.zfill');
+    const sign = /^[+-]/.test(s) ? s[0]! : '';
+    return sign + s.slice(sign.length).padStart(width - sign.length, '0');
+  },
+  ljust: (s, a, k) => s.padEnd(intArg(a, k, 0, 'width', 'str.ljust'), stringArg(a, k, 1, 'fillchar', 'str.ljust', ' ')),
+  rjust: (s, a, k) => s.padStart(intArg(a, k, 0, 'width', 'str.rjust'), stringArg(a, k, 1, 'fillchar', 'str.rjust', ' ')),
+  center: (s, a, k) => {
+    const width = intArg(a, k, 0, 'width', 'str.center');
+    const fill = stringArg(a, k, 1, 'fillchar', 'str.center', ' ');
+    const missing = width - s.length;
+    if (missing <= 0) return s;
+    // Python's rule for where the odd extra fill character goes: left = missing/2 + (missing & width & 1).
+    const left = Math.floor(missing / 2) + (missing & width & 1);
+    return fill.repeat(left) + s + fill.repeat(missing - left);
+  },
+  partition: (s, a, k) => {
+    const sep = stringArg(a, k, 0, 'sep', 'str.partition');
+    const at = s.indexOf(sep);
+    return at < 0 ? pyTuple([s, '', '']) : pyTuple([s.slice(0, at), sep, s.slice(at + sep.length)]);
+  },
+  rpartition: (s, a, k) => {
+    const sep = stringArg(a, k, 0, 'sep', 'str.rpartition');
+    const at = s.lastIndexOf(sep);
+    return at < 0 ? pyTuple(['', '', s]) : pyTuple([s.slice(0, at), sep, s.slice(at + sep.length)]);
+  },
+  removeprefix: (s, a, k) => {
+    const prefix = stringArg(a, k, 0, 'prefix', 'str.removeprefix');
+    return prefix !== '' && s.startsWith(prefix) ? s.slice(prefix.length) : s;
+  },
+  removesuffix: (s, a, k) => {
+    const suffix = stringArg(a, k, 0, 'suffix', 'str.removesuffix');
+    return suffix !== '' && s.endsWith(suffix) ? s.slice(0, -suffix.length) : s;
+  },
+  swapcase: (s) => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(''),
 };
 
 const LIST_METHODS: Readonly<Record<string, Method<readonly unknown[]>>> = {

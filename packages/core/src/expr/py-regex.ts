@@ -1,4 +1,5 @@
 /** Translation of Python `re` patterns and replacement templates to JavaScript, with a compile cache. */
+import { pyTuple } from './py-tuple.js';
 
 const cache = new Map<string, RegExp>();
 const MAX_CACHE = 1000;
@@ -158,7 +159,7 @@ export function pyFindAll(value: string, pattern: string, flags: string): unknow
   for (const m of value.matchAll(re)) {
     if (m.length === 1) out.push(m[0]);
     else if (m.length === 2) out.push(m[1] ?? '');
-    else out.push(m.slice(1).map((g) => g ?? ''));
+    else out.push(pyTuple(m.slice(1).map((g) => g ?? ''))); // several groups: a tuple each, as Python's re.findall gives
   }
   return out;
 }

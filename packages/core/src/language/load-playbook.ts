@@ -84,7 +84,7 @@ async function loadPlay(entry: unknown, location: SourceLocation | undefined, fi
     role: undefined,
     importing: [file],
     from: undefined,
-    roleHandlers: { handlers: [], loaded: new Set() },
+    roleHandlers: { handlers: [], loaded: new Set(), defaults: [], vars: [] },
   };
   const pre = await loadTaskList(entry['pre_tasks'], scope, location);
   const roles = await loadRoles(entry['roles'], scope, location);
@@ -109,6 +109,8 @@ async function loadPlay(entry: unknown, location: SourceLocation | undefined, fi
     tags: scope.tags,
     directory,
     roleNames: playRoleNames([pre, roles, tasks, post]),
+    roleDefaults: scope.roleHandlers.defaults,
+    roleVars: scope.roleHandlers.vars,
   };
 }
 
@@ -151,7 +153,10 @@ async function loadRoles(value: unknown, scope: LoadScope, location: SourceLocat
       if (k === 'when' || k === 'tags' || (INHERITED_KEYWORDS as readonly string[]).includes(k)) own[k] = v;
       else params[k] = v;
     }
+    const exposedAt = scope.roleHandlers.vars.length;
     nodes.push(...(await loadRoleTasks(name, params, own, scope, where)));
+    // The entry's `vars:` are the role's own vars in Ansible (not parameters): the play sees them, below the role's vars/main.yml.
+    if (isMapping(entry['vars'])) scope.roleHandlers.vars.splice(exposedAt, 0, { values: entry['vars'], location: where });
   }
   return nodes;
 }

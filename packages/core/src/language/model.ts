@@ -113,6 +113,10 @@ export interface Play {
   directory: string;
   /** The roles of its `roles:` section and its import_role tasks (`ansible_play_role_names`). */
   roleNames: readonly string[];
+  /** Defaults of the roles of `roles:` and import_role: every task of the play sees them, below everything (as in Ansible). */
+  roleDefaults: readonly VarsSource[];
+  /** Vars of those roles: every task of the play sees them, above the play's vars and vars_files. */
+  roleVars: readonly VarsSource[];
 }
 
 /** A loaded, validated playbook. */

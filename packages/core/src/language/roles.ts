@@ -16,10 +16,15 @@ interface RoleFiles {
 
 const YAML_NAMES = ['main.yml', 'main.yaml', 'main'];
 
-/** Where handlers of the roles a play uses are gathered (each role's handlers once). */
+/**
+ * Where handlers of the roles a play uses are gathered (each role's handlers once), with the defaults and vars of
+ * the roles it loads statically (`roles:`, import_role), which Ansible shows to the whole play.
+ */
 export interface RoleHandlerSink {
   handlers: Task[];
   loaded: Set<string>;
+  defaults: VarsSource[];
+  vars: VarsSource[];
 }
 
 /**
@@ -35,6 +40,8 @@ export async function loadRoleTasks(name: string, params: Record<string, unknown
   const paramsLayer = Object.keys(params).length > 0 ? [{ values: params, location }] : [];
   const roleScope: LoadScope = { ...inner, vars: [...inner.vars, ...(role.vars ? [role.vars] : []), ...paramsLayer] };
   const sink = scope.roleHandlers;
+  if (role.defaults && !sink.defaults.includes(role.defaults)) sink.defaults.push(role.defaults);
+  if (role.vars && !sink.vars.includes(role.vars)) sink.vars.push(role.vars);
   if (!sink.loaded.has(role.ref.directory)) {
     sink.loaded.add(role.ref.directory);
     const handlersFile = await firstFile(join(role.ref.directory, 'handlers'), YAML_NAMES);

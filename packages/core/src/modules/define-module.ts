@@ -78,10 +78,16 @@ export interface ModuleDefinition<A = Record<string, unknown>> {
   /** Argument that receives a free-form string (`command: echo hi` → `cmd`). */
   freeForm?: string;
   /**
-   * `gathered`: the `ansible_facts` it returns are host facts (stored under `ansible_facts` and as `ansible_<name>`
-   * variables, like `setup`); otherwise they are plain variables (`set_fact`, `include_vars`).
+   * Arguments that are only shown, rendered as Ansible shows text (`debug`'s `msg`): a lone `{{ expr }}` giving a
+   * number gives its text, as in Ansible, where typed arguments keep the number.
    */
-  facts?: 'gathered';
+  textArgs?: readonly string[];
+  /**
+   * `gathered`: the `ansible_facts` it returns are host facts (stored under `ansible_facts` and as `ansible_<name>`
+   * variables, like `setup`); `templated`: plain variables whose templates are rendered when they are used, as
+   * Ansible does with `include_vars`; otherwise plain variables taken as they are (`set_fact`).
+   */
+  facts?: 'gathered' | 'templated';
   /** Runs on the controller and acts on the target through `ctx.connection`. */
   run(args: A, ctx: ModuleContext): Promise<ModuleResult>;
 }

@@ -2,11 +2,19 @@ import { randomBytes } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { KbrunError } from '../errors/kbrun-error.js';
 import { compileExpression, ExpressionError, UndefinedVariableError, type CompiledExpression } from '../expr/index.js';
+import { FilterFailure } from '../expr/errors.js';
+import type { Node } from '../expr/ast.js';
+import { parseExpression } from '../expr/parser.js';
+import { isPyFloat } from '../expr/py-float.js';
+import { ansibleLiteral } from '../expr/py-literal.js';
 import { pyStr } from '../expr/py-string.js';
 import { pyValueCount, toNative } from '../expr/py-value.js';
 import type { SourceLocation } from '../source/location.js';
 import { FILTERS } from './filters.js';
 import { doubleBackslashes, splitTemplate } from './jinja-expressions.js';
+import { ANSIBLE_SYNTAX } from './jinja/options.js';
+import { renderTemplate } from './jinja/renderer.js';
+import { compileTemplate, type CompiledTemplate } from './jinja/template.js';
 
 type AST = hbs.AST.Program;
 type Expr = hbs.AST.Expression;
@@ -18,9 +26,10 @@ export const OMIT = `__omit_place_holder__${randomBytes(8).toString('hex')}`;
 /** How one template text is evaluated, decided once per distinct text. */
 type Compiled =
   | { kind: 'native'; expr: Expr }
-  | { kind: 'jinja-native'; expr: CompiledExpression }
-  | { kind: 'text'; render: (vars: Vars) => string }
-  | { kind: 'jinja-text'; parts: Array<string | CompiledExpression> };
+  | { kind: 'jinja-native'; expr: CompiledExpression; keepsText: boolean }
+  | { kind: 'text'; render: (vars: Vars) => string; flat: boolean }
+  | { kind: 'jinja-text'; parts: Array<string | CompiledExpression> }
+  | { kind: 'jinja-statements'; template: CompiledTemplate; trailingNewlines: number };
 
 const STR_HELPER = '__kbrun_str';
 
@@ -48,9 +57,9 @@ export class Templar {
     });
   }
 
-  /** True when a string contains a template. */
+  /** True when a string contains a template: an expression `{{ }}`, or a Jinja2 statement `{% %}` or comment `{# #}` (closed). */
   static isTemplate(value: string): boolean {
-    return value.includes('{{');
+    return value.includes('{{') || hasStatements(value);
   }
 
   /** True when a value (deeply) contains a template string. */
@@ -61,32 +70,76 @@ export class Templar {
     return false;
   }
 
-  /** Renders one string value; exactly `{{ expr }}` keeps the expression's native type. */
+  /**
+   * Renders one string value; exactly `{{ expr }}` keeps the expression's native type. As in Ansible, text that
+   * results and reads as a Python list, dict or boolean literal (`[1, 2]`, `{'a': 1}`, `True`) becomes that value,
+   * unless it is exactly the output of a filter that makes text (`to_json`, `string`…).
+   */
   render(text: string, vars: Vars, location?: SourceLocation): unknown {
-    if (!Templar.isTemplate(text)) return text;
-    const compiled = this.compile(text, location);
-    try {
-      switch (compiled.kind) {
-        case 'native': {
-          const mark = pyValueCount();
-          return toNative(evaluateNative(compiled.expr, vars, this.hb.helpers), mark);
-        }
-        case 'jinja-native':
-          return compiled.expr.evaluate(vars);
-        case 'text':
-          return compiled.render(vars);
-        case 'jinja-text':
-          return compiled.parts.map((p) => (typeof p === 'string' ? p : stringify(p.evaluatePython(vars)))).join('');
-      }
-    } catch (error) {
-      throw templateError(error, text, location);
-    }
+    return this.renderValue(text, vars, location, true, false);
   }
 
   /** Renders a template file's text; always a string. */
   renderText(text: string, vars: Vars, name: string): string {
-    const value = this.render(text, vars, { file: name, line: 1, col: 1 });
+    const value = this.renderValue(text, vars, { file: name, line: 1, col: 1 }, false, false);
     return typeof value === 'string' ? value : stringify(value);
+  }
+
+  /**
+   * Renders every template string inside a value as Ansible shows it in text (a `debug` message): like renderDeep,
+   * except that a lone `{{ expr }}` whose value is a number gives its text (`'3'`, `'2.0'`), as Ansible 2.14 does,
+   * unless the expression is a bare variable name (Ansible passes those through with their type).
+   */
+  renderDeepAsText(value: unknown, vars: Vars, location?: SourceLocation): unknown {
+    if (typeof value === 'string') return this.renderValue(value, vars, location, true, true);
+    if (Array.isArray(value)) return value.map((v) => this.renderDeepAsText(v, vars, location)).filter((v) => v !== OMIT);
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        const rendered = this.renderDeepAsText(v, vars, location);
+        if (rendered !== OMIT) out[k] = rendered;
+      }
+      return out;
+    }
+    return value;
+  }
+
+  private renderValue(text: string, vars: Vars, location: SourceLocation | undefined, convert: boolean, numbersAsText: boolean): unknown {
+    if (!Templar.isTemplate(text)) return text;
+    const compiled = this.compile(text, location);
+    const converted = (value: unknown): unknown => (convert && typeof value === 'string' ? ansibleLiteral(value) : value);
+    // Ansible keeps the type of `{{ name }}` only: any other lone expression's number becomes its text.
+    const asText = numbersAsText && !BARE_VARIABLE.test(text);
+    try {
+      switch (compiled.kind) {
+        case 'native': {
+          const mark = pyValueCount();
+          const value = evaluateNative(compiled.expr, vars, this.hb.helpers);
+          return asText && isNumber(value) ? pyStr(value) : converted(toNative(value, mark));
+        }
+        case 'jinja-native': {
+          if (asText) {
+            const mark = pyValueCount();
+            const value = compiled.expr.evaluatePython(vars);
+            if (isNumber(value)) return pyStr(value);
+            return compiled.keepsText ? toNative(value, mark) : converted(toNative(value, mark));
+          }
+          const value = compiled.expr.evaluate(vars);
+          return compiled.keepsText ? value : converted(value);
+        }
+        case 'text':
+          return compiled.flat ? converted(compiled.render(vars)) : compiled.render(vars);
+        case 'jinja-text':
+          return converted(compiled.parts.map((p) => (typeof p === 'string' ? p : stringify(p.evaluatePython(vars)))).join(''));
+        case 'jinja-statements': {
+          const output = renderTemplate(compiled.template, vars, () => undefined);
+          const missing = compiled.trailingNewlines - trailingNewlines(output);
+          return converted(missing > 0 ? output + '\n'.repeat(missing) : output);
+        }
+      }
+    } catch (error) {
+      throw templateError(error, text, location);
+    }
   }
 
   /** Renders every template string inside a value (lists and mappings deeply); `omit` entries are dropped. */
@@ -113,7 +166,8 @@ export class Templar {
     } catch {
       ast = undefined;
     }
-    compiled = ast && !JINJA_LIST_START.test(text) && this.isHandlebars(ast) ? this.fromHandlebars(ast, text) : compileJinja(text, location);
+    if (hasStatements(text)) compiled = compileStatements(text, location);
+    else compiled = ast && !JINJA_LIST_START.test(text) && this.isHandlebars(ast) ? this.fromHandlebars(ast, text) : compileJinja(text, location);
     this.cache.set(text, compiled);
     return compiled;
   }
@@ -149,11 +203,11 @@ export class Templar {
     if (parts) {
       // Text and simple {{ }} only: rendered directly, without the Handlebars runtime's per-call setup.
       const helpers = this.hb.helpers;
-      return { kind: 'text', render: (vars) => parts.map((p) => (typeof p === 'string' ? p : stringify(evaluateNative(p, vars, helpers)))).join('') };
+      return { kind: 'text', flat: true, render: (vars) => parts.map((p) => (typeof p === 'string' ? p : stringify(evaluateNative(p, vars, helpers)))).join('') };
     }
     wrapMustaches(ast);
     const render = this.hb.compile(ast, { noEscape: true, strict: false });
-    return { kind: 'text', render: (vars) => render(vars) };
+    return { kind: 'text', flat: false, render: (vars) => render(vars) };
   }
 }
 
@@ -289,18 +343,71 @@ function compilePlaybookExpression(source: string): CompiledExpression {
   return compileExpression(doubleBackslashes(source.trim()));
 }
 
+/** A template that is one bare variable name (Ansible's SINGLE_VAR: `{{ name }}`). */
+const BARE_VARIABLE = /^\{\{\s*\w*\s*\}\}$/;
+
+/** An int or a float (not a boolean), as a Python value. */
+function isNumber(value: unknown): boolean {
+  return typeof value === 'number' || isPyFloat(value);
+}
+
+/** Filters whose text Ansible never reads back as a list, dict or boolean (its STRING_TYPE_FILTERS). */
+const TEXT_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
+
+/** True when an expression's value is the output of one of TEXT_FILTERS (`{{ x | to_json }}`). */
+function keepsText(source: string): boolean {
+  let node: Node;
+  try {
+    node = parseExpression(doubleBackslashes(source.trim()));
+  } catch {
+    return false;
+  }
+  return node.kind === 'filter' && TEXT_FILTERS.has(node.name.replace(/^ansible\.builtin\./, ''));
+}
+
+/** True when a text holds a Jinja2 statement (`{% … %}`) or comment (`{# … #}`), opened and closed. */
+function hasStatements(text: string): boolean {
+  const statement = text.indexOf('{%');
+  if (statement >= 0 && text.indexOf('%}', statement + 2) >= 0) return true;
+  const comment = text.indexOf('{#');
+  return comment >= 0 && text.indexOf('#}', comment + 2) >= 0;
+}
+
+/** How many `\n` end a text. */
+function trailingNewlines(text: string): number {
+  let count = 0;
+  while (count < text.length && text[text.length - 1 - count] === '\n') count++;
+  return count;
+}
+
+/**
+ * A value with Jinja2 statements, rendered as Ansible renders a templated string: Ansible's Jinja2 settings
+ * (trim_blocks on), backslashes doubled in the string literals of its `{{ }}`, the text's trailing newlines kept.
+ */
+function compileStatements(text: string, location?: SourceLocation): Compiled {
+  const source = splitTemplate(text)
+    .map((p) => ('text' in p ? p.text : `{{${doubleBackslashes(p.expression)}}}`))
+    .join('');
+  try {
+    return { kind: 'jinja-statements', template: compileTemplate(location?.file ?? '<string>', source, ANSIBLE_SYNTAX), trailingNewlines: trailingNewlines(text) };
+  } catch (error) {
+    throw templateError(error, text, location);
+  }
+}
+
 function compileJinja(text: string, location?: SourceLocation): Compiled {
   try {
     const pieces = splitTemplate(text);
     const only = pieces.length === 1 ? pieces[0]! : undefined;
-    if (only && 'expression' in only) return { kind: 'jinja-native', expr: compilePlaybookExpression(only.expression) };
+    if (only && 'expression' in only) return { kind: 'jinja-native', expr: compilePlaybookExpression(only.expression), keepsText: keepsText(only.expression) };
     return { kind: 'jinja-text', parts: pieces.map((p) => ('text' in p ? p.text : compilePlaybookExpression(p.expression))) };
   } catch (error) {
     throw templateError(error, text, location);
   }
 }
 
-function templateError(error: unknown, text: string, location?: SourceLocation): KbrunError {
+function templateError(error: unknown, text: string, location?: SourceLocation): Error {
+  if (error instanceof FilterFailure) return error;
   if (error instanceof KbrunError) return error.location || !location ? error : new KbrunError(error.code, error.message, { location, hint: error.hint, cause: error });
   if (error instanceof UndefinedVariableError) {
     return new KbrunError('E_UNDEFINED_VAR', `'${error.variable}' is undefined (in ${JSON.stringify(text)})`, {

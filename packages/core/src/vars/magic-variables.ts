@@ -41,7 +41,7 @@ export const MAGIC_VARIABLES: readonly MagicVariable[] = [
   supported('ansible_search_path', 'Where file lookups, `copy src` and `template src` look: the role directories (nearest first), the task file\'s directory, the playbook\'s.'),
   supported('ansible_skip_tags', 'The `--skip-tags` given.'),
   supported('ansible_verbosity', 'The number of `-v`.'),
-  supported('ansible_version', 'kbrun\'s own version in Ansible\'s shape: `full`, `major`, `minor`, `revision`, `string` (a role checking for an Ansible version sees kbrun\'s).'),
+  supported('ansible_version', 'The version of ansible-core whose language kbrun implements (2.14.0): `full`, `major`, `minor`, `revision`, `string`, so a role\'s check for a minimum Ansible version passes; kbrun\'s own version is `kbrun_version`.'),
   supported('group_names', 'The groups the host is in, sorted, without `all`.'),
   supported('groups', 'Every group with its hosts (`all` and `ungrouped` included).'),
   supported('hostvars', 'Every host\'s variables, by host name.'),

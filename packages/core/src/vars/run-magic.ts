@@ -15,17 +15,25 @@ export interface RunSettings {
   configFile: string | undefined;
 }
 
-/** kbrun's version in the shape of Ansible's `ansible_version` (full, major, minor, revision, string). */
+/** The ansible-core release whose language kbrun implements: what `ansible_version` reports, so roles' version checks pass. */
+export const ANSIBLE_LANGUAGE_VERSION = '2.14.0';
+
+/** `ansible_version` (full, major, minor, revision, string) of ANSIBLE_LANGUAGE_VERSION. */
 export function versionMagic(): Record<string, unknown> {
-  const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-  const [major = 0, minor = 0, revision = 0] = version.split(/[.+-]/).map((part) => Number.parseInt(part, 10) || 0);
-  return { string: version, full: version, major, minor, revision };
+  const [major = 0, minor = 0, revision = 0] = ANSIBLE_LANGUAGE_VERSION.split('.').map((part) => Number.parseInt(part, 10));
+  return { string: ANSIBLE_LANGUAGE_VERSION, full: ANSIBLE_LANGUAGE_VERSION, major, minor, revision };
+}
+
+/** kbrun's own version (`kbrun_version`). */
+function kbrunVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }
 
 /**
  * The run-wide magic variables: `playbook_dir`, `ansible_check_mode`, `ansible_diff_mode`, `ansible_verbosity`,
  * `ansible_forks`, `ansible_run_tags` (['all'] by default), `ansible_skip_tags`, `ansible_limit` (with --limit only),
- * `ansible_inventory_sources`, `ansible_config_file` (kbrun.config.yaml, none without one) and `ansible_version`.
+ * `ansible_inventory_sources`, `ansible_config_file` (kbrun.config.yaml, none without one), `ansible_version` and
+ * kbrun's own `kbrun_version`.
  */
 export function runMagic(settings: RunSettings): Record<string, unknown> & { playbook_dir: string } {
   return {
@@ -40,6 +48,7 @@ export function runMagic(settings: RunSettings): Record<string, unknown> & { pla
     ansible_inventory_sources: settings.inventorySources.map((source) => (source.includes(',') ? source : resolve(source))),
     ansible_config_file: settings.configFile ?? null,
     ansible_version: versionMagic(),
+    kbrun_version: kbrunVersion(),
   };
 }
 

@@ -37,6 +37,8 @@ const NO_SCOPE: TaskScope = { defaults: [], layers: [] };
 /** Per-host state that tasks change: `set_fact`, `register`, `include_vars`. */
 interface HostState {
   facts: Vars;
+  /** Facts whose templates are rendered on use (from `include_vars`). */
+  templated: Set<string>;
   version: number;
 }
 
@@ -49,6 +51,7 @@ interface HostState {
 export class VariableManager {
   private readonly state = new Map<string, HostState>();
   private playLayers: Layer[] = [];
+  private playDefaults: Layer[] = [];
   private readonly extra: Layer;
   private groups: Record<string, string[]>;
   private readonly hostvarsCache = new Map<string, { version: number; vars: Vars }>();
@@ -68,9 +71,13 @@ export class VariableManager {
     this.hostvars = this.hostvarsProxy();
   }
 
-  /** Starts a play: its vars and vars_files become the play layers; `ansible_play_*` is set. */
-  startPlay(playLayers: Layer[], playMagic: Vars): void {
+  /**
+   * Starts a play: its vars, vars_files and its roles' vars become the play layers, its roles' defaults the lowest
+   * layers of every task; `ansible_play_*` is set.
+   */
+  startPlay(playLayers: Layer[], playMagic: Vars, playDefaults: Layer[] = []): void {
     this.playLayers = playLayers;
+    this.playDefaults = playDefaults;
     this.playMagic = playMagic;
     this.hostvarsCache.clear();
   }
@@ -85,10 +92,17 @@ export class VariableManager {
     return this.inventoryLayer(host).layer.values;
   }
 
-  /** Stores facts (set_fact, register, include_vars) on a host. */
-  setFacts(host: string, facts: Readonly<Vars>): void {
+  /**
+   * Stores facts (set_fact, register, include_vars) on a host; with `templated` (include_vars), templates in the
+   * values are rendered when the variables are used, as Ansible does.
+   */
+  setFacts(host: string, facts: Readonly<Vars>, options: { templated?: boolean } = {}): void {
     const state = this.hostState(host);
     Object.assign(state.facts, facts);
+    for (const [key, value] of Object.entries(facts)) {
+      if (options.templated && Templar.containsTemplate(value)) state.templated.add(key);
+      else state.templated.delete(key);
+    }
     state.version++;
   }
 
@@ -118,11 +132,12 @@ export class VariableManager {
   forTask(host: string, scope: TaskScope = NO_SCOPE, loopVars?: Readonly<Vars>): Vars {
     const inventory = this.inventoryLayer(host);
     const layers: Layer[] = [
+      ...this.playDefaults,
       ...scope.defaults,
       inventory.layer,
       ...this.playLayers,
       ...scope.layers,
-      { values: this.hostState(host).facts, templated: [] },
+      { values: this.hostState(host).facts, templated: [...this.hostState(host).templated] },
       this.extra,
     ];
     const vars = this.merge(layers);
@@ -137,6 +152,8 @@ export class VariableManager {
     vars['hostvars'] = this.hostvars;
     vars['omit'] = OMIT;
     if (!Object.hasOwn(vars, 'ansible_facts')) vars['ansible_facts'] = {};
+    // `vars`: every variable of the task by name (`vars['app_' + name]`), as in Ansible; not enumerable, so nothing walks into the cycle.
+    if (!Object.hasOwn(vars, 'vars')) Object.defineProperty(vars, 'vars', { value: vars, enumerable: false, configurable: true, writable: true });
     if (scope.node) Object.assign(vars, nodeMagic(scope.node, this.magic.playbook_dir));
     else vars['ansible_search_path'] = searchPathOf(undefined, this.magic.playbook_dir);
     if (loopVars) Object.assign(vars, loopVars);
@@ -163,7 +180,7 @@ export class VariableManager {
   private hostState(host: string): HostState {
     let state = this.state.get(host);
     if (!state) {
-      state = { facts: {}, version: 0 };
+      state = { facts: {}, templated: new Set(), version: 0 };
       this.state.set(host, state);
     }
     return state;

@@ -202,6 +202,21 @@ describe('methods', () => {
     expect(ev("result.stdout.splitlines()", vars)).toEqual(['ok', 'ready']);
   });
 
+  it("str.format and the other string methods roles use, as Python's (issue 11)", () => {
+    expect(ev("'{}-{}'.format('a', 1)")).toBe('a-1');
+    expect(ev("'{0}:{1}/{0}'.format('h', 80)")).toBe('h:80/h');
+    expect(ev("'{name}={value!r}'.format(name='k', value='v')")).toBe("k='v'");
+    expect(ev("'{:>5}|{:<4}|{:^7}|{:05d}|{:.2f}|{:,}|{:x}|{:+d}'.format('ab', 'c', 'mid', 42, 3.14159, 1234567, 255, 3)")).toBe('   ab|c   |  mid  |00042|3.14|1,234,567|ff|+3');
+    expect(ev("'{0[a]} {0[b][1]} {{literal}}'.format(d)", { d: { a: 1, b: [2, 3] } })).toBe('1 3 {literal}');
+    expect(ev("'{:.1%}'.format(0.256)")).toBe('25.6%');
+    expect(ev("'{}'.format(true)")).toBe('True');
+    expect(ev("'7'.zfill(3) ~ '|' ~ '-7'.zfill(4) ~ '|' ~ 'ab'.ljust(4, '.') ~ '|' ~ 'ab'.rjust(4) ~ '|' ~ 'ab'.center(5, '*')")).toBe('007|-007|ab..|  ab|**ab*');
+    expect(ev("'k=v=w'.partition('=')")).toEqual(['k', '=', 'v=w']);
+    expect(ev("'a.b.c'.rpartition('.')[2] ~ 'v1.2'.removeprefix('v') ~ 'x.conf'.removesuffix('.conf')")).toBe('c1.2x');
+    expect(ev("'42'.isnumeric() and not 'x'.isdecimal()")).toBe(true);
+    expect(() => ev("'{} {}'.format(1)")).toThrow(/out of range/);
+  });
+
   it('list and dict methods', () => {
     expect(ev("['a', 'b'].index('b')")).toBe(1);
     expect(ev('[1, 1, 2].count(1)')).toBe(2);

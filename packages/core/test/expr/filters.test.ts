@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FilterFailure } from '../../src/expr/errors.js';
 import { compileExpression, ExpressionError } from '../../src/expr/index.js';
 import { toNative } from '../../src/expr/py-value.js';
 import { FILTERS } from '../../src/template/filters.js';
@@ -50,8 +51,25 @@ describe('filter table', () => {
     expect(f('d', 0, 'x')).toBe(0);
     expect(f('default', 0, 'x', true)).toBe('x');
     expect(f('default', undefined)).toBe('');
-    expect(() => f('mandatory', undefined)).toThrow('Mandatory variable not defined.');
+    // Ansible's words exactly, with its double space (the name and its space go between the two).
+    expect(() => f('mandatory', undefined)).toThrow('Mandatory variable  not defined.');
     expect(f('mandatory', 1)).toBe(1);
+  });
+
+  it('mandatory names the undefined variable or attribute, and fails with its own message (issue 11)', () => {
+    const failure = (source: string, vars: Record<string, unknown> = {}): unknown => {
+      try {
+        ev(source, vars);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    const named = failure('app_port | mandatory');
+    expect(named).toBeInstanceOf(FilterFailure);
+    expect((named as Error).message).toBe("Mandatory variable 'app_port'  not defined.");
+    expect((failure("conf.port | mandatory", { conf: {} }) as Error).message).toBe("Mandatory variable 'port'  not defined.");
+    expect((failure("conf['port'] | mandatory('set conf.port')", { conf: {} }) as Error).message).toBe('set conf.port');
   });
 
   it('conversions', () => {

@@ -1,4 +1,4 @@
-import { defineModule, type ModuleResult } from '@kbrun/core';
+import { defineModule, stringify, type ModuleResult } from '@kbrun/core';
 import { evaluateSafely } from '../lib/evaluate.js';
 
 /** Arguments of `debug`. */
@@ -13,6 +13,7 @@ export const debug = defineModule<DebugArgs>({
   name: 'debug',
   description: 'Prints a message (`msg`) or the value of a variable or expression (`var`); never changes anything.',
   check: 'full',
+  textArgs: ['msg'],
   schema: {
     type: 'object',
     properties: {
@@ -29,7 +30,10 @@ export const debug = defineModule<DebugArgs>({
     if (args.var !== undefined) {
       const evaluated = evaluateSafely(ctx, args.var);
       if ('error' in evaluated) return { failed: true, changed: false, msg: `Error evaluating '${args.var}': ${evaluated.error.message}` };
-      return { changed: false, [args.var]: evaluated.value === undefined ? 'VARIABLE IS NOT DEFINED!' : evaluated.value };
+      const value = evaluated.value;
+      if (value === undefined) return { changed: false, [args.var]: 'VARIABLE IS NOT DEFINED!' };
+      // Ansible templates `{{ var }}`: a bare variable keeps its type, any other expression's number becomes text.
+      return { changed: false, [args.var]: typeof value === 'number' && !/^\s*\w*\s*$/.test(args.var) ? stringify(value) : value };
     }
     // `msg` may be any value here, not only text: ModuleResult types it as a string.
     const result: ModuleResult = { changed: false };

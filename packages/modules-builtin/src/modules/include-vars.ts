@@ -20,6 +20,7 @@ export const includeVars = defineModule<IncludeVarsArgs>({
   description: 'Loads variables from a YAML or JSON file on the controller (or every such file of a directory, in name order) into the host\'s variables.',
   check: 'full',
   freeForm: 'file',
+  facts: 'templated',
   schema: {
     type: 'object',
     properties: {

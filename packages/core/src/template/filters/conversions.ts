@@ -1,3 +1,4 @@
+import { FilterFailure } from '../../expr/errors.js';
 import { arg, intArg } from '../../expr/params.js';
 import { isPyFloat, pyFloat } from '../../expr/py-float.js';
 import { pyStr } from '../../expr/py-string.js';
@@ -82,11 +83,11 @@ export const CONVERSION_FILTERS: Readonly<Record<string, FilterSpec>> = {
   default: DEFAULT,
   d: alias('default', DEFAULT),
   mandatory: ansible(
-    'The value; fails with `msg` (or "Mandatory variable not defined.") when it is undefined.',
-    (v, a, k) => {
+    'The value; when it is undefined, the task fails with `msg`, or Ansible\'s "Mandatory variable \'name\'  not defined.".',
+    (v, a, k, undefinedName) => {
       if (v !== undefined) return v;
       const msg = arg(a, k, 0, 'msg', null);
-      throw new TypeError(msg === null ? 'Mandatory variable not defined.' : pyStr(msg));
+      throw new FilterFailure(msg === null ? `Mandatory variable ${undefinedName === undefined ? '' : `'${undefinedName}' `} not defined.` : pyStr(msg));
     },
     true,
   ),

@@ -4,7 +4,7 @@ import type { Args, Kwargs } from '../../expr/params.js';
  * A filter: `value | name(args, kw=value)`. Handlebars helpers call the same functions with positional
  * arguments only, so every option can also be given by position (in Jinja/Ansible order).
  */
-export type FilterFn = (value: unknown, args: Args, kwargs: Kwargs) => unknown;
+export type FilterFn = (value: unknown, args: Args, kwargs: Kwargs, undefinedName?: string) => unknown;
 
 /** Where a filter comes from: Jinja2's builtins, ansible-core 2.14's ansible.builtin, or kbrun alone. */
 export type FilterOrigin = 'jinja2' | 'ansible' | 'kbrun';
@@ -14,7 +14,10 @@ export interface FilterSpec {
   readonly origin: FilterOrigin;
   readonly description: string;
   readonly fn: FilterFn;
-  /** The filter receives an undefined operand instead of the expression failing (`default`, `mandatory`). */
+  /**
+   * The filter receives an undefined operand instead of the expression failing (`default`, `mandatory`), and the
+   * name Jinja2 gives that undefined value (the variable's, or the last attribute's) as its fourth argument.
+   */
   readonly tolerant?: boolean;
 }
 

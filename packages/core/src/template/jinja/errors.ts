@@ -1,4 +1,5 @@
 import { KbrunError } from '../../errors/kbrun-error.js';
+import { FilterFailure } from '../../expr/errors.js';
 import { ExpressionError, UndefinedVariableError } from '../../expr/index.js';
 import type { TemplateSource } from './source.js';
 
@@ -11,8 +12,8 @@ export function templateError(source: TemplateSource, offset: number, message: s
  * Turns what went wrong in an expression of a template (parsing or evaluating the text that starts at `at`) into a
  * KbrunError at the right line and column; a KbrunError raised further in (an included template, a macro, a lookup) keeps its own place.
  */
-export function expressionError(error: unknown, source: TemplateSource, at: number): KbrunError {
-  if (error instanceof KbrunError) return error;
+export function expressionError(error: unknown, source: TemplateSource, at: number): Error {
+  if (error instanceof KbrunError || error instanceof FilterFailure) return error;
   if (error instanceof UndefinedVariableError) {
     const location = source.location(at + Math.max(0, error.offset));
     return new KbrunError('E_UNDEFINED_VAR', error.message, {
