@@ -80,6 +80,20 @@ describe('playbooks/credentials.yml on lab hosts', () => {
     expect(up.code, up.stderr).toBe(0);
   }, 900_000);
 
+  it('--check before the first run writes no vault and no file, and fails nowhere', async () => {
+    const check = await credentials(['--check', '--output', 'json']);
+    expect(check.code).toBe(0);
+    expect(changedTasks(check).sort()).toEqual([
+      `${DB}: Keep every secret in the vault file (missing ones generated, existing ones kept)`,
+      `${DB}: credentials : Credentials directory, root only`,
+      `${REDIS}: credentials : Credentials directory, root only`,
+      `${LB}: credentials : Credentials directory, root only`,
+    ].sort());
+    expect(existsSync(vaultFile())).toBe(false);
+    const dir = await runKbrun(['lab', 'exec', LB, '--', 'test', '-e', '/opt/keybuzz-installer/credentials'], { cwd: root, env: { KBRUN_LAB: lab } });
+    expect(dir.code).not.toBe(0);
+  }, 600_000);
+
   it('the first run generates every secret into the vault and writes the files (-vvv, --diff)', async () => {
     const run = await credentials(['-vvv', '--diff']);
     expect(run.code, run.stdout.slice(-3000)).toBe(0);
