@@ -132,6 +132,14 @@ describe('Module 4: Redis HA on lab hosts', () => {
       const states = await sh(host, 'echo "show stat" | nc -N -U /run/haproxy/admin.sock | grep "^be_redis_master,redis" | cut -d, -f2,18');
       expect(states.split('\n').sort()).toEqual(REDIS.map((h) => `${h},${h === master ? 'UP' : 'MAINT'}`));
     }
+    // A reload of HAProxy (another module's play) keeps the route: the servers' states come back from the file the
+    // watcher saves, instead of the configuration's `disabled` until the watcher's next reconciliation.
+    const afterReload = await sh(
+      'haproxy-01',
+      `systemctl reload haproxy; for i in $(seq 1 15); do echo "show stat" | nc -N -U /run/haproxy/admin.sock | cut -d, -f1,2,18 | grep -c "^be_redis_master,redis-0.,UP"; sleep 0.1; done`,
+    );
+    expect(afterReload.split('\n')).toEqual(Array(15).fill('1'));
+    expect(await sh('haproxy-01', `${AUTH.haproxy} redis-cli -h 127.0.0.1 SET kbrun:lab:reload 1`)).toBe('OK');
   }, 300_000);
 
   it('process kill: tests/redis_failover.yml promotes a replica, writes again through haproxy-02, loses nothing', async () => {
