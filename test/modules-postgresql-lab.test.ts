@@ -145,6 +145,17 @@ describe('PostgreSQL pack on a lab host', () => {
     expect(outcome(again)).toEqual({ changed: [], failed: [] });
   }, 300_000);
 
+  it('postgresql_db renames once, then has nothing to do', async () => {
+    expect((await psql('CREATE DATABASE archive_old;')).code).toBe(0);
+    const check = await play('rename.yml', ['--check', '--output', 'json']);
+    expect(outcome(check)).toEqual({ changed: ['archive_old becomes archive'], failed: [] });
+    const run = await play('rename.yml', ['--output', 'json']);
+    expect(outcome(run)).toEqual({ changed: ['archive_old becomes archive'], failed: [] });
+    expect((await psql("SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname LIKE 'archive%';")).stdout.trim()).toBe('archive');
+    const again = await play('rename.yml', ['--output', 'json']);
+    expect(outcome(again)).toEqual({ changed: [], failed: [] });
+  }, 300_000);
+
   it('ssl_mode: require/prefer get TLS, disable does not, verify-ca checks the CA file on the target, and refusals say why', async () => {
     const run = await play('ssl.yml', ['--output', 'json']);
     expect(outcome(run).failed).toEqual([]);

@@ -6,7 +6,8 @@ import { ident, literal } from '../lib/sql.js';
 export interface PostgresqlDbArgs extends LoginArgs {
   name?: string;
   db?: string;
-  state: 'present' | 'absent';
+  state: 'present' | 'absent' | 'rename';
+  target?: string;
   owner?: string;
   template?: string;
   encoding?: string;
@@ -39,7 +40,8 @@ export const postgresqlDb = defineModule<PostgresqlDbArgs>({
     properties: {
       name: { type: 'string', description: 'Name of the database.' },
       db: { type: 'string', description: 'Alias of name.' },
-      state: { enum: ['present', 'absent'], default: 'present', description: 'present: create (or alter); absent: drop. (dump, restore and rename are not implemented.)' },
+      state: { enum: ['present', 'absent', 'rename'], default: 'present', description: 'present: create (or alter); absent: drop; rename: to target. (dump and restore are not implemented.)' },
+      target: { type: 'string', description: 'rename: the new name.' },
       owner: { type: 'string', description: 'Owner role.' },
       template: { type: 'string', description: 'Template database to create from.' },
       encoding: { type: 'string', description: 'Encoding (e.g. UTF-8); cannot be changed once created.' },
@@ -68,7 +70,13 @@ export const postgresqlDb = defineModule<PostgresqlDbArgs>({
             [name],
           )
         ).rows[0];
-        if (args.state === 'absent') {
+        if (args.state === 'rename') {
+          if (!args.target) return { failed: true, changed: false, db: name, executed_commands, msg: 'state rename needs target' };
+          const targetExists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [args.target])).rowCount !== 0;
+          if (row && targetExists) return { failed: true, changed: false, db: name, executed_commands, msg: `Both the source ${name} and the target ${args.target} databases exist` };
+          if (!row && !targetExists) return { failed: true, changed: false, db: name, executed_commands, msg: `The source and the target databases do not exist: ${name}, ${args.target}` };
+          if (row) executed_commands.push(`ALTER DATABASE ${ident(name)} RENAME TO ${ident(args.target)}`);
+        } else if (args.state === 'absent') {
           if (row) executed_commands.push(`DROP DATABASE ${ident(name)}${args.force ? ' WITH (FORCE)' : ''}`);
         } else if (!row) {
           const parts = [`CREATE DATABASE ${ident(name)}`];
