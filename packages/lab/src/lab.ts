@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { KbrunError } from '@kbrun/core';
 import { ensureBaseImage, type BaseImage } from './base-image.js';
 import { lockDirectory } from './dir-lock.js';
+import { ensureInotifyInstances } from './inotify-limit.js';
 import { startForwarder } from './forwarder.js';
 import { addHostNamespace, deleteNamespace, ensureSwitch, listNamespaces, namespacePath, readNamespaceView } from './lab-network.js';
 import { labLocationFromEnv, labNamespacePrefix, labPaths, NAMESPACE_PREFIX, type LabLocation, type LabPaths } from './lab-paths.js';
@@ -125,6 +126,8 @@ export async function labUp(patterns: readonly string[], options: LabUpOptions =
     for (const spec of fresh) state.hosts[spec.name] = await createHost(paths, spec);
     for (const spec of specs) await prepareRoot(paths, state.hosts[spec.name]!, base.root);
     await writeLabState(paths, state);
+    const raised = await ensureInotifyInstances();
+    if (raised) print(raised);
     // Sealing is judged on every namespace of the lab and on the machine's own, before anything boots.
     assertSealed(await checkSealing(paths, Object.values(state.hosts)), paths.name);
     // A forwarder for every host without a live one (the new hosts, or after a crash of the old one).
