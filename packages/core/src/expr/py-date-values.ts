@@ -5,16 +5,8 @@ import { PyValue } from './py-value.js';
 const DAY_SECONDS = 86_400;
 const MICRO = 1_000_000;
 
-/** The fields of a date and time, as Python's datetime names them. */
-export interface DateTimeFields {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-  readonly microsecond: number;
-}
+/** The fields of a date and time, as Python's datetime names them (PyDateTime's own attributes). */
+export type DateTimeFields = Pick<PyDateTime, 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'microsecond'>;
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
@@ -81,7 +73,7 @@ export class PyTimeDelta extends PyValue {
 }
 
 /** Python's datetime.datetime: a date and time, naive or with a fixed UTC offset (from `%z`). */
-export class PyDateTime extends PyValue implements DateTimeFields {
+export class PyDateTime extends PyValue {
   readonly year: number;
   readonly month: number;
   readonly day: number;
