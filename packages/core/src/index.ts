@@ -46,6 +46,7 @@ export { TEST_SPECS, type TestSpec } from './expr/tests.js';
 export { renderTemplateFile, type TemplateFileOptions } from './template/render-file.js';
 export type { JinjaSyntax } from './template/jinja/options.js';
 export { compileExpression, evaluateCondition, ExpressionError, pyJsonDumps, truthy, UndefinedVariableError } from './expr/index.js';
+export { datetimeFromEpoch, PyDateTime, PyTimeDelta } from './expr/index.js';
 export { runPlaybook, executePlaybook, type ConnectionFactory, type RunPlaybookOptions, type RunPlaybookResult } from './exec/run-playbook.js';
 export { decryptVault, encryptVault, isVaultText, VAULT_HEADER } from './secrets/vault.js';
 export { VaultKeyring } from './secrets/vault-keyring.js';

@@ -12,6 +12,8 @@ export { truthy } from './values.js';
 export { TESTS, type TestFn } from './tests.js';
 /** Python's json.dumps layout (`{"a": 1}`), as Ansible prints results. */
 export { pyJsonDumps, type JsonDumpOptions } from './py-json.js';
+/** Python's datetime and timedelta values (what `now()` and date arithmetic give), printed as Python prints them. */
+export { datetimeFromEpoch, PyDateTime, PyTimeDelta } from './py-date-values.js';
 /** Template support: a tag's reader (tokens and expressions up to its closing delimiter), and callables a template defines (macros, loop, caller). */
 export { readTag, type TagReader } from './parser.js';
 export type { Token } from './lexer.js';
