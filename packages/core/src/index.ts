@@ -47,6 +47,8 @@ export { renderTemplateFile, type TemplateFileOptions } from './template/render-
 export type { JinjaSyntax } from './template/jinja/options.js';
 export { compileExpression, evaluateCondition, ExpressionError, pyJsonDumps, truthy, UndefinedVariableError } from './expr/index.js';
 export { datetimeFromEpoch, PyDateTime, PyTimeDelta } from './expr/index.js';
+/** Python fnmatch's reading of a shell pattern (`*`, `?`, `[a-z]`, `[!x]`) as an anchored RegExp. */
+export { fnmatchRegExp } from './util/py-glob.js';
 export { runPlaybook, executePlaybook, type ConnectionFactory, type RunPlaybookOptions, type RunPlaybookResult } from './exec/run-playbook.js';
 export { decryptVault, encryptVault, isVaultText, VAULT_HEADER } from './secrets/vault.js';
 export { VaultKeyring } from './secrets/vault-keyring.js';

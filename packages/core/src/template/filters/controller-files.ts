@@ -1,7 +1,8 @@
-import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { arg } from '../../expr/params.js';
 import { pyStr } from '../../expr/py-string.js';
+import { isRegularFile, pyGlob } from '../../util/py-glob.js';
 import { joinPath, splitPath } from './paths.js';
 import { ansible, type FilterSpec } from './spec.js';
 
@@ -113,92 +114,11 @@ function expandVars(p: string): string {
   });
 }
 
-/** Python fnmatch's translation of a shell pattern (`*`, `?`, `[a-z]`, `[!x]`) into an anchored regex. */
-function patternRegex(pattern: string): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') out += '[\\s\\S]*';
-    else if (c === '?') out += '[\\s\\S]';
-    else if (c === '[') {
-      let j = i + 1;
-      if (pattern[j] === '!') j++;
-      if (pattern[j] === ']') j++;
-      while (j < pattern.length && pattern[j] !== ']') j++;
-      if (j >= pattern.length) out += '\\[';
-      else {
-        let body = pattern.slice(i + 1, j).replace(/\\/g, '\\\\');
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        else if (body.startsWith('^')) body = `\\${body}`;
-        out += `[${body.replace(/]/g, '\\]')}]`;
-        i = j;
-      }
-    } else out += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`, 'u');
-}
-
-const hasMagic = (s: string): boolean => /[*?[]/.test(s);
-
-/** Python glob.glob (not recursive): paths matching the pattern, hidden names only for patterns starting with a dot. */
-function glob(pattern: string): string[] {
-  if (!hasMagic(pattern)) return lexists(pattern) ? [pattern] : [];
-  const cut = pattern.lastIndexOf('/') + 1;
-  const dir = cut === 0 ? '' : pattern.slice(0, cut).replace(/(?<=.)\/+$/, '');
-  const base = pattern.slice(cut);
-  const dirs = hasMagic(dir) ? glob(dir) : [dir];
-  const out: string[] = [];
-  for (const d of dirs) {
-    if (!hasMagic(base)) {
-      const candidate = d ? joinPath([d, base]) : base;
-      if (base === '' ? isDirectory(d) : lexists(candidate)) out.push(candidate);
-      continue;
-    }
-    const re = patternRegex(base);
-    let names: string[];
-    try {
-      names = readdirSync(d || '.');
-    } catch {
-      continue;
-    }
-    for (const name of names.sort()) {
-      if (name.startsWith('.') && !base.startsWith('.')) continue;
-      if (re.test(name)) out.push(d ? joinPath([d, name]) : name);
-    }
-  }
-  return out;
-}
-
-function lexists(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** Path filters that read the controller's filesystem or environment, as in Ansible (they never look at a target). */
 export const CONTROLLER_PATH_FILTERS: Readonly<Record<string, FilterSpec>> = {
   realpath: ansible('The canonical path on the controller, symbolic links resolved.', (v) => realPath(pyStr(v))),
   relpath: ansible("The path relative to `start` (the controller's working directory by default).", (v, a, k) => relPath(pyStr(v), pyStr(arg(a, k, 0, 'start', '.')))),
   expanduser: ansible("`~` and `~user` replaced by the home directory, on the controller.", (v) => expandUser(pyStr(v))),
   expandvars: ansible("`$NAME` and `${NAME}` replaced from the controller's environment (unknown ones kept).", (v) => expandVars(pyStr(v))),
-  fileglob: ansible('The regular files on the controller matching a shell pattern, sorted.', (v) => glob(pyStr(v)).filter(isFile)),
+  fileglob: ansible('The regular files on the controller matching a shell pattern, sorted.', (v) => pyGlob(pyStr(v)).filter(isRegularFile)),
 };

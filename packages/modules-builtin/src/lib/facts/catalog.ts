@@ -1,4 +1,5 @@
 // Which facts `setup` knows, which subset each belongs to, and which script sections produce it.
+import { fnmatchRegExp } from '@kbrun/core';
 import type { SectionName } from './gather-script.js';
 
 /** The subsets `gather_subset` names (Ansible's), besides `all`. */
@@ -103,28 +104,6 @@ export function resolveSubsets(requested: readonly string[]): Set<Subset> {
   return chosen;
 }
 
-/** Turns one shell-style glob (`*`, `?`, `[seq]`, `[!seq]`, as Python's fnmatch) into an anchored RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*') source += '.*';
-    else if (ch === '?') source += '.';
-    else if (ch === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) source += '\\[';
-      else {
-        let body = glob.slice(i + 1, end);
-        const negated = body.startsWith('!');
-        if (negated) body = body.slice(1);
-        source += `[${negated ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
-        i = end;
-      }
-    } else source += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 's');
-}
-
 /**
  * A predicate on fact names (without prefix) for a `filter` list, as Ansible's setup does: a pattern is
  * matched against `ansible_<name>`; one not starting with `ansible_` may also name the short form (`distribution*`).
@@ -133,7 +112,7 @@ export function globToRegExp(glob: string): RegExp {
 export function factFilter(patterns: readonly string[]): (name: string) => boolean {
   const active = patterns.map((p) => p.trim()).filter((p) => p !== '');
   if (active.length === 0 || active.includes('*')) return () => true;
-  const regexps = active.flatMap((p) => (p.startsWith('ansible_') ? [globToRegExp(p)] : [globToRegExp(p), globToRegExp(`ansible_${p}`)]));
+  const regexps = active.flatMap((p) => (p.startsWith('ansible_') ? [fnmatchRegExp(p)] : [fnmatchRegExp(p), fnmatchRegExp(`ansible_${p}`)]));
   return (name) => regexps.some((r) => r.test(`ansible_${name}`));
 }
 
