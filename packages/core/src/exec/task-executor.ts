@@ -62,10 +62,15 @@ export async function runTaskOnHost(run: RunContext, task: Task, info: TaskInfo,
   let delegatedTo: string | undefined;
   try {
     noLog = asBoolean(renderKeyword(run, task, 'no_log', baseVars) ?? false);
-    const delegate = renderKeyword(run, task, 'delegate_to', baseVars);
-    delegatedTo = delegate === undefined || delegate === null || delegate === host ? undefined : String(delegate);
     const items = loopItems(task, run.templar, baseVars);
-    outcome = items === undefined ? await runOnce(run, task, info, host, baseVars, delegatedTo) : await runLoop(run, task, info, host, scope, extraVars, items, noLog, delegatedTo);
+    if (items === undefined) {
+      delegatedTo = delegateOf(run, task, host, baseVars);
+      outcome = await runOnce(run, task, info, host, baseVars, delegatedTo);
+    } else {
+      const looped = await runLoop(run, task, info, host, scope, extraVars, items, noLog);
+      outcome = looped.outcome;
+      delegatedTo = looped.delegatedTo;
+    }
   } catch (error) {
     outcome = failure(error);
   }
@@ -86,8 +91,16 @@ export async function runTaskOnHost(run: RunContext, task: Task, info: TaskInfo,
   return outcome;
 }
 
-async function runLoop(run: RunContext, task: Task, info: TaskInfo, host: string, scope: TaskScope, extraVars: Vars | undefined, items: unknown[], noLog: boolean, delegatedTo: string | undefined): Promise<HostOutcome> {
+/** The host a task is delegated to for these variables (`delegate_to` may name the loop item); undefined when it runs on `host` itself. */
+function delegateOf(run: RunContext, task: Task, host: string, vars: Vars): string | undefined {
+  const delegate = renderKeyword(run, task, 'delegate_to', vars);
+  return delegate === undefined || delegate === null || delegate === host ? undefined : String(delegate);
+}
+
+/** Runs a looping task's items on one host; `delegatedTo` is the items' delegate when they all share one. */
+async function runLoop(run: RunContext, task: Task, info: TaskInfo, host: string, scope: TaskScope, extraVars: Vars | undefined, items: unknown[], noLog: boolean): Promise<{ outcome: HostOutcome; delegatedTo: string | undefined }> {
   const control = loopControl(task, run.templar, run.vars.forTask(host, scope, extraVars));
+  const delegates = new Set<string | undefined>();
   const results: Result[] = [];
   let anyChanged = false;
   let anyFailed = false;
@@ -96,7 +109,10 @@ async function runLoop(run: RunContext, task: Task, info: TaskInfo, host: string
     if (index > 0 && control.pauseSeconds > 0) await run.clock.sleep(control.pauseSeconds * 1000, run.signal);
     const vars = run.vars.forTask(host, scope, { ...extraVars, ...itemVars(control, items, index) });
     let outcome: HostOutcome;
+    let delegatedTo: string | undefined;
     try {
+      delegatedTo = delegateOf(run, task, host, vars);
+      delegates.add(delegatedTo);
       outcome = await runOnce(run, task, info, host, vars, delegatedTo);
     } catch (error) {
       outcome = failure(error);
@@ -112,7 +128,8 @@ async function runLoop(run: RunContext, task: Task, info: TaskInfo, host: string
     run.emit({ type: 'host_result', task: info, host, status: outcome.status, ...shown, result: noLog ? censor(result) : result, ...(delegatedTo ? { delegatedTo } : {}) });
     if (unreachable) break;
   }
-  if (unreachable) return { status: 'unreachable', ignored: false, result: { ...unreachable.result, results } };
+  const delegatedTo = delegates.size === 1 ? [...delegates][0] : undefined;
+  if (unreachable) return { outcome: { status: 'unreachable', ignored: false, result: { ...unreachable.result, results } }, delegatedTo };
   const allSkipped = results.length > 0 && results.every((r) => r['skipped'] === true);
   // Ansible's combined result: a message once there were items; an empty loop only says why it skipped.
   const aggregate: Result = { changed: anyChanged, results, skipped: allSkipped };
@@ -122,7 +139,7 @@ async function runLoop(run: RunContext, task: Task, info: TaskInfo, host: string
     aggregate['skipped_reason'] = 'No items in the list';
   } else aggregate['msg'] = anyFailed ? 'One or more items failed' : allSkipped ? 'All items skipped' : 'All items completed';
   const status: HostStatus = anyFailed ? 'failed' : aggregate['skipped'] ? 'skipped' : anyChanged ? 'changed' : 'ok';
-  return { status, ignored: false, result: aggregate };
+  return { outcome: { status, ignored: false, result: aggregate }, delegatedTo };
 }
 
 async function runOnce(run: RunContext, task: Task, info: TaskInfo, host: string, vars: Vars, delegatedTo: string | undefined): Promise<HostOutcome> {
