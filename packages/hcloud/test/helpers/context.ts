@@ -1,6 +1,6 @@
 // Test support: a ModuleContext whose clock runs faster than real time (as the engine's does in simulation).
 import { LocalConnection, type AnyModule, type ModuleContext, type ModuleResult } from '@kbrun/core';
-import { Ajv } from 'ajv';
+import { prepareArgs } from '../../../../test/helpers/module-args.js';
 
 /** Options of a test context. */
 export interface ContextOptions {
@@ -53,13 +53,9 @@ export function makeContext(options: ContextOptions = {}): TestContext {
   return { ctx, logs, abort };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, useDefaults: true });
-
 /** Validates (filling defaults, as the engine does) and runs a module; throws on invalid arguments. */
 export async function runModule(module: AnyModule, args: Record<string, unknown>, options: ContextOptions = {}): Promise<ModuleResult & { logs: string[] }> {
-  const copy = structuredClone(args);
-  const validate = ajv.compile(module.schema);
-  if (!validate(copy)) throw new Error(`invalid arguments for ${module.name}: ${ajv.errorsText(validate.errors)}`);
+  const copy = prepareArgs(module, args);
   const { ctx, logs } = makeContext(options);
   const result = await module.run(copy, ctx);
   return Object.assign(result, { logs });

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalConnection, type ModuleContext, type ModuleResult, type AnyModule } from '@kbrun/core';
-import { Ajv, type ValidateFunction } from 'ajv';
 import { afterEach, beforeEach } from 'vitest';
+import { prepareArgs } from '../../../../test/helpers/module-args.js';
+
+export { prepareArgs };
 
 /** The fixtures directory `findFile` resolves against (files/, templates/, vars/). */
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
@@ -84,20 +86,6 @@ export function useTempDir(): { readonly dir: string; path(...parts: string[]): 
     },
     path: (...parts) => join(dir, ...parts),
   };
-}
-
-// The engine validates arguments with these ajv options (packages/core/src/modules/validate-args.ts):
-// types are coerced and defaults filled in before a module runs, so the tests do the same.
-const engineAjv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, useDefaults: true });
-const validators = new Map<AnyModule, ValidateFunction>();
-
-/** Validates, coerces and fills defaults of arguments as the engine does; throws when they are invalid. */
-export function prepareArgs(module: AnyModule, args: Record<string, unknown>): Record<string, unknown> {
-  let validate = validators.get(module);
-  if (!validate) validators.set(module, (validate = engineAjv.compile(module.schema)));
-  const prepared = structuredClone(args);
-  if (!validate(prepared)) throw new Error(`invalid arguments for ${module.name}: ${engineAjv.errorsText(validate.errors)}`);
-  return prepared;
 }
 
 /** Runs a module with arguments (prepared as the engine would) in a fresh context. */

@@ -1,8 +1,10 @@
 // A scripted target for data-driven module tests: facts are canned command outputs, files live in memory, and every
 // command the module sends is recorded, so a test states "these facts → exactly these commands and this result".
 import { shellJoin, type Connection, type ExecOptions, type ExecResult, type ModuleContext, type ModuleResult, type AnyModule } from '@kbrun/core';
-import { Ajv, type ValidateFunction } from 'ajv';
 import type { Duplex } from 'node:stream';
+import { prepareArgs } from '../../../../test/helpers/module-args.js';
+
+export { prepareArgs };
 
 /** A canned answer: matched against the command line (shell-quoted argv, or the string as given). */
 export interface Fact {
@@ -110,18 +112,6 @@ export function fakeContext(target: Connection, options: FakeContextOptions = {}
     log: () => {},
     isProtected: (name) => (options.protectedHosts ?? []).includes(name),
   };
-}
-
-const engineAjv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, useDefaults: true });
-const validators = new Map<AnyModule, ValidateFunction>();
-
-/** Validates, coerces and fills defaults as the engine does; throws when the arguments are invalid. */
-export function prepareArgs(module: AnyModule, args: Record<string, unknown>): Record<string, unknown> {
-  let validate = validators.get(module);
-  if (!validate) validators.set(module, (validate = engineAjv.compile(module.schema)));
-  const prepared = structuredClone(args);
-  if (!validate(prepared)) throw new Error(`invalid arguments for ${module.name}: ${engineAjv.errorsText(validate.errors)}`);
-  return prepared;
 }
 
 /** Runs a module against a fake target with arguments prepared as the engine would. */
