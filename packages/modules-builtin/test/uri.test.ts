@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect, type AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectionError, enableLoopbackOnly, LocalConnection, TcpConnectError, type Connection } from '@kbrun/core';
+import { ConnectionError, enableLoopbackOnly, TcpConnectError } from '@kbrun/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loopbackTarget } from '../../../test/helpers/loopback-target.js';
 import { commandMissing, requires } from '../../../test/helpers/prerequisite.js';
 import { uri } from '../src/index.js';
 import { makeContext, prepareArgs, runModule } from './helpers/target.js';
@@ -210,32 +211,11 @@ describe('uri', () => {
   });
 });
 
-/** A target whose streams lead to `port` on this machine whatever address was asked (or fail with `fail()`), noting what was asked. */
-function targetConnection(port: number, fail?: () => Error): { connection: Connection; asked: string[] } {
-  const asked: string[] = [];
-  const local = new LocalConnection();
-  const connection: Connection = {
-    kind: 'fake-target',
-    exec: (command, options) => local.exec(command, options),
-    put: (path, data, options) => local.put(path, data, options),
-    get: (path) => local.get(path),
-    openTcp: async (host, asking) => {
-      asked.push(`${host}:${asking}`);
-      if (fail) throw fail();
-      const socket = connect({ host: '127.0.0.1', port });
-      await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-      return socket;
-    },
-    close: () => local.close(),
-  };
-  return { connection, asked };
-}
-
 const opensslMissing = commandMissing('openssl', ['version'], 'apt-get install openssl');
 
 describe('uri from the target\'s network', () => {
   it('makes the request over a stream the connection opens, to the address as the target names it', async () => {
-    const { connection, asked } = targetConnection(Number(new URL(base).port));
+    const { connection, asked } = loopbackTarget({ port: Number(new URL(base).port) });
     const test = makeContext();
     test.ctx.connection = connection;
     // 10.0.0.20 would be refused by the controller's loopback guard: here the target opens it.
@@ -245,12 +225,12 @@ describe('uri from the target\'s network', () => {
   });
 
   it('reports a port the target cannot reach as status -1 with the reason, and an unreachable target to the engine', async () => {
-    const refused = targetConnection(0, () => new TcpConnectError('refused', '127.0.0.1', 8008, 'on the target web'));
+    const refused = loopbackTarget({ fail: () => new TcpConnectError('refused', '127.0.0.1', 8008, 'on the target web') });
     const test = makeContext();
     test.ctx.connection = refused.connection;
     const result = await uri.run(prepareArgs(uri, { url: 'http://127.0.0.1:8008/' }), test.ctx);
     expect(result).toMatchObject({ failed: true, status: -1, msg: 'Status code was -1 and not [200]: Request failed: connection refused by 127.0.0.1:8008 on the target web' });
-    const gone = targetConnection(0, () => new ConnectionError('ssh to web: connect to 127.0.0.90 port 22: connection refused'));
+    const gone = loopbackTarget({ fail: () => new ConnectionError('ssh to web: connect to 127.0.0.90 port 22: connection refused') });
     test.ctx.connection = gone.connection;
     await expect(uri.run(prepareArgs(uri, { url: 'http://127.0.0.1:8008/' }), test.ctx)).rejects.toBeInstanceOf(ConnectionError);
   });
@@ -262,7 +242,7 @@ describe('uri from the target\'s network', () => {
       const secure = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_request, response) => response.end('secure'));
       await new Promise<void>((done) => secure.listen(0, '127.0.0.1', done));
       try {
-        const { connection } = targetConnection((secure.address() as AddressInfo).port);
+        const { connection } = loopbackTarget({ port: (secure.address() as AddressInfo).port });
         const test = makeContext();
         test.ctx.connection = connection;
         const strict = await uri.run(prepareArgs(uri, { url: 'https://127.0.0.1:8443/' }), test.ctx);

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { ConnectionError, enableLoopbackOnly, LocalConnection, TcpConnectError, type Connection } from '@kbrun/core';
+import { ConnectionError, enableLoopbackOnly, TcpConnectError } from '@kbrun/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loopbackTarget } from '../../../test/helpers/loopback-target.js';
 import { requires } from '../../../test/helpers/prerequisite.js';
 import { waitFor } from '../src/index.js';
 import { makeContext, useTempDir } from './helpers/target.js';
@@ -94,32 +95,11 @@ describe('wait_for (ports, a local connection: the controller\'s view)', () => {
   });
 });
 
-/** A target whose every stream leads to `port` on this machine (whatever address was asked), or fails with `fail`. */
-function targetConnection(port: number | (() => Error)): { connection: Connection; asked: string[] } {
-  const asked: string[] = [];
-  const local = new LocalConnection();
-  const connection: Connection = {
-    kind: 'fake-target',
-    exec: (command, options) => local.exec(command, options),
-    put: (path, data, options) => local.put(path, data, options),
-    get: (path) => local.get(path),
-    openTcp: async (host, asking) => {
-      asked.push(`${host}:${asking}`);
-      if (typeof port === 'function') throw port();
-      const socket = connect({ host: '127.0.0.1', port });
-      await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-      return socket;
-    },
-    close: () => local.close(),
-  };
-  return { connection, asked };
-}
-
 describe('wait_for (ports, from the target\'s network)', () => {
   it('checks the port through the connection\'s stream, with the address as the target names it', async () => {
     const { server, port } = await listen((socket) => socket.end('220 db.internal ESMTP ready\r\n'));
     servers.push(server);
-    const { connection, asked } = targetConnection(port);
+    const { connection, asked } = loopbackTarget({ port });
     const test = makeContext();
     test.ctx.connection = connection;
     // 10.0.0.20 would be refused by the controller's loopback guard: here the target opens it.
@@ -130,7 +110,7 @@ describe('wait_for (ports, from the target\'s network)', () => {
 
   it('treats a refusal on the target as not started yet, and as stopped', async () => {
     const refused = () => new TcpConnectError('refused', '127.0.0.1', 5432, 'on the target db');
-    const { connection, asked } = targetConnection(refused);
+    const { connection, asked } = loopbackTarget({ fail: refused });
     const test = makeContext();
     test.ctx.connection = connection;
     expect((await waitFor.run({ port: 5432, timeout: 2 }, test.ctx)).msg).toBe('Timeout when waiting for 127.0.0.1:5432');
@@ -140,7 +120,7 @@ describe('wait_for (ports, from the target\'s network)', () => {
 
   it('fails at once when the target\'s sshd does not forward (no retry can change it)', async () => {
     const prohibited = () => new TcpConnectError('prohibited', '127.0.0.1', 5432, 'on the target db', { detail: 'open failed' });
-    const { connection } = targetConnection(prohibited);
+    const { connection } = loopbackTarget({ fail: prohibited });
     const test = makeContext();
     test.ctx.connection = connection;
     const result = await waitFor.run({ port: 5432, timeout: 300 }, test.ctx);
@@ -150,7 +130,7 @@ describe('wait_for (ports, from the target\'s network)', () => {
   });
 
   it('lets an unreachable target through to the engine (the host is unreachable, not the port closed)', async () => {
-    const { connection } = targetConnection(() => new ConnectionError('ssh to db: connect to 127.0.0.90 port 22: connection refused'));
+    const { connection } = loopbackTarget({ fail: () => new ConnectionError('ssh to db: connect to 127.0.0.90 port 22: connection refused') });
     const test = makeContext();
     test.ctx.connection = connection;
     await expect(waitFor.run({ port: 5432, timeout: 300 }, test.ctx)).rejects.toBeInstanceOf(ConnectionError);

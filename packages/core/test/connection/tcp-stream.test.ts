@@ -4,13 +4,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { connect, createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loopbackTarget } from '../../../../test/helpers/loopback-target.js';
 import { commandMissing, requires } from '../../../../test/helpers/prerequisite.js';
-import type { Connection } from '../../src/connection/connection.js';
 import { LocalConnection } from '../../src/connection/local-connection.js';
 import { TcpConnectError } from '../../src/connection/tcp-stream.js';
 import { KbrunError } from '../../src/errors/kbrun-error.js';
@@ -58,26 +58,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A connection whose streams are plain loopback sockets, noting every address it was asked for (a stand-in for a target). */
-function recordingConnection(): { connection: Connection; asked: string[] } {
-  const asked: string[] = [];
-  const local = new LocalConnection();
-  const connection: Connection = {
-    kind: 'recording',
-    exec: (command, options) => local.exec(command, options),
-    put: (path, data, options) => local.put(path, data, options),
-    get: (path) => local.get(path),
-    openTcp: async (host, port) => {
-      asked.push(`${host}:${port}`);
-      const socket = connect({ host: '127.0.0.1', port });
-      await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-      return socket;
-    },
-    close: () => local.close(),
-  };
-  return { connection, asked };
-}
-
 describe('LocalConnection.openTcp (the controller view)', () => {
   it('opens a stream through the guarded dialer', async () => {
     const stream = await new LocalConnection().openTcp('127.0.0.1', http);
@@ -104,7 +84,7 @@ describe('LocalConnection.openTcp (the controller view)', () => {
 
 describe('connectionDispatcher (HTTP over the connection\'s streams)', () => {
   it('asks the connection for every stream, with the URL\'s host and port', async () => {
-    const { connection, asked } = recordingConnection();
+    const { connection, asked } = loopbackTarget();
     const dispatcher = connectionDispatcher(connection);
     try {
       const response = await request(`http://127.0.0.1:${http}/health`, { dispatcher });
@@ -116,7 +96,7 @@ describe('connectionDispatcher (HTTP over the connection\'s streams)', () => {
   });
 
   requires(opensslMissing)('speaks TLS over the stream: the certificate is checked unless rejectUnauthorized is false', async () => {
-    const { connection, asked } = recordingConnection();
+    const { connection, asked } = loopbackTarget();
     const strict = connectionDispatcher(connection);
     const lenient = connectionDispatcher(connection, { rejectUnauthorized: false });
     try {
