@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { enableLoopbackOnly, isKbrunError, KbrunError, processSecrets, setAddressMap } from '@kbrun/core';
+import { enableLoopbackOnly, isKbrunError, KbrunError, processSecrets, setAddressMap, type AddressMap } from '@kbrun/core';
 import { serveSimulator, sshAddressMap, sshAddressMapFrom } from '@kbrun/hcloud-sim';
 import { servedSshEndpoints } from './served-sim-endpoints.js';
 
@@ -42,27 +42,24 @@ export async function startSimulation(options: { url?: string; timeScale: number
       await endpoints.close();
       throw error;
     }
-    setAddressMap(sshAddressMapFrom(endpoints.read));
-    return {
-      endpoint: options.url,
-      token,
-      close: async () => {
-        setAddressMap(undefined);
-        await endpoints.close();
-      },
-    };
+    return mapped(options.url, token, sshAddressMapFrom(endpoints.read), endpoints);
   }
   const token = `sim-${randomBytes(12).toString('hex')}`;
   processSecrets().redactor.add(token);
   const volumesFile = existsSync(join(options.cwd, FLEET_VOLUMES)) ? FLEET_VOLUMES : undefined;
   const served = await serveSimulator({ cwd: options.cwd, timeScale: options.timeScale, token, print: options.print, ...(volumesFile ? { volumesFile } : {}) });
-  setAddressMap(sshAddressMap(served.simulator));
+  return mapped(served.url, token, sshAddressMap(served.simulator), served);
+}
+
+/** Maps port 22 of the simulated servers for the run; closing the simulation unmaps it, then closes `server`. */
+function mapped(endpoint: string, token: string, addressMap: AddressMap, server: { close(): Promise<void> }): Simulation {
+  setAddressMap(addressMap);
   return {
-    endpoint: served.url,
+    endpoint,
     token,
     close: async () => {
       setAddressMap(undefined);
-      await served.close();
+      await server.close();
     },
   };
 }
