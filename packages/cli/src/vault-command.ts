@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, readdir, readFile, realpath, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, realpath, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { encryptVault, isKbrunError, isVaultText, KbrunError, readVaultPasswordFile, shellSplit, VaultKeyring } from '@kbrun/core';
+import { encryptVault, isKbrunError, isVaultText, KbrunError, readVaultPasswordFile, shellSplit, VaultKeyring, writeFileAtomic } from '@kbrun/core';
 
 /** The streams and environment `kbrun vault` works with (the process's own in production, fakes in tests). */
 export interface VaultCommandIo {
@@ -263,25 +262,10 @@ async function writeResult(input: string, output: string | undefined, data: stri
   await writeAtomic(target, data, mode);
 }
 
-/** Writes a sibling temp file with `mode`, then renames it over `path`: readers see the old or the new file, never half of one. */
+/** Replaces `link` atomically with `mode`, flushed to the disk (through a symlink, the file it points to is replaced, not the link). */
 async function writeAtomic(link: string, data: string | Buffer, mode: number): Promise<void> {
-  // Through a symlink, the file it points to is replaced, not the link.
   const path = await realpath(link).catch(() => link);
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.kbrun-tmp`);
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(data);
-      await handle.chmod(mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, data, { mode, sync: true });
 }
 
 function render(error: unknown): string {

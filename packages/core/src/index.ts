@@ -49,6 +49,8 @@ export { compileExpression, evaluateCondition, ExpressionError, pyJsonDumps, tru
 export { datetimeFromEpoch, PyDateTime, PyTimeDelta } from './expr/index.js';
 /** Python fnmatch's reading of a shell pattern (`*`, `?`, `[a-z]`, `[!x]`) as an anchored RegExp. */
 export { fnmatchRegExp } from './util/py-glob.js';
+/** A controller file written through a temporary sibling and a rename (never half-written), with its mode from the start. */
+export { writeFileAtomic, type AtomicWriteOptions } from './util/write-atomic.js';
 export { runPlaybook, executePlaybook, type ConnectionFactory, type RunPlaybookOptions, type RunPlaybookResult } from './exec/run-playbook.js';
 export { decryptVault, encryptVault, isVaultText, VAULT_HEADER } from './secrets/vault.js';
 export { VaultKeyring } from './secrets/vault-keyring.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { KbrunError } from '@kbrun/core';
+import { mkdir, readFile } from 'node:fs/promises';
+import { KbrunError, writeFileAtomic } from '@kbrun/core';
 import type { LabPaths } from './lab-paths.js';
 import { lockDirectory } from './dir-lock.js';
 import { isAlive } from './processes.js';
@@ -73,9 +73,7 @@ export async function readLabState(paths: LabPaths): Promise<LabState | undefine
 /** Writes the state file atomically (a crash leaves the old or the new one, never half of one). */
 export async function writeLabState(paths: LabPaths, state: LabState): Promise<void> {
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
-  const temporary = `${paths.stateFile}.${process.pid}`;
-  await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(temporary, paths.stateFile);
+  await writeFileAtomic(paths.stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** The state a host is in right now: what the state file says, checked against its processes. */

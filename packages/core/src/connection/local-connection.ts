@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { KbrunError } from '../errors/kbrun-error.js';
 import { dial } from '../net/dialer.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
 import type { Connection, ExecOptions, ExecResult, PutOptions } from './connection.js';
 import { TcpConnectError, tcpFailureOfErrno, type TcpOptions } from './tcp-stream.js';
 import { SudoDialog } from './sudo-dialog.js';
@@ -72,21 +72,8 @@ export class LocalConnection implements Connection {
    */
   async put(path: string, data: string | Buffer, options: PutOptions = {}): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
-    const temporary = join(dirname(path), `.${basename(path)}.kbrun-${randomBytes(6).toString('hex')}`);
     const mode = options.mode ?? (await stat(path).then((s) => s.mode & 0o7777, () => undefined));
-    const handle = await open(temporary, 'wx', mode === undefined ? 0o666 : mode & 0o777);
-    try {
-      try {
-        await handle.writeFile(data);
-        if (mode !== undefined) await handle.chmod(mode);
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    await writeFileAtomic(path, data, mode === undefined ? {} : { mode });
   }
 
   async get(path: string): Promise<Buffer | null> {

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { defineModule, isVaultText, processSecrets, readVarsFile } from '@kbrun/core';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { defineModule, isVaultText, processSecrets, readVarsFile, writeFileAtomic } from '@kbrun/core';
 
 /** Arguments of `vault_vars`. */
 export interface VaultVarsArgs {
@@ -73,9 +73,7 @@ export const vaultVars = defineModule<VaultVarsArgs>({
     if (changed && !ctx.check) {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       // Encrypted before it touches the disk; written beside the target with mode 0600 and renamed over it.
-      const temporary = join(dirname(path), `.${Date.now()}.${process.pid}.vault_vars.tmp`);
-      writeFileSync(temporary, keyring.encrypt(toYaml(stored)), { mode: 0o600 });
-      renameSync(temporary, path);
+      await writeFileAtomic(path, keyring.encrypt(toYaml(stored)), { mode: 0o600 });
     }
     return { changed, path, added, replaced, kept };
   },
