@@ -36,7 +36,7 @@ function magicVariableTable() {
   return lines.join('\n');
 }
 
-const ORIGIN = { jinja2: 'Jinja2', ansible: 'Ansible', kbrun: 'kbrun only' };
+const ORIGIN = { jinja2: 'Jinja2', ansible: 'Ansible', 'community.general': 'community.general', kbrun: 'kbrun only' };
 
 /** A table of a filter or test registry: name, where it comes from, kbrun's status and what it does. */
 function registryTable(kind, specs) {

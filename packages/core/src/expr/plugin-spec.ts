@@ -1,7 +1,10 @@
 // The entry shape shared by the `is` test registry and the filter registry: where a plugin comes from, what it does, its function.
 
-/** Where a test or filter comes from: Jinja2's builtins, ansible-core 2.14's ansible.builtin, or kbrun alone. */
-export type PluginOrigin = 'jinja2' | 'ansible' | 'kbrun';
+/**
+ * Where a test or filter comes from: Jinja2's builtins, ansible-core 2.14's ansible.builtin, a collection roles
+ * commonly use with it (community.general, as Debian's ansible package ships it), or kbrun alone.
+ */
+export type PluginOrigin = 'jinja2' | 'ansible' | 'community.general' | 'kbrun';
 
 /** One entry of a registry of tests or filters, over that registry's function type. */
 export interface PluginSpec<F> {

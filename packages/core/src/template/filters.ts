@@ -1,5 +1,6 @@
 import { builtinName } from '../expr/params.js';
 import { CONTROLLER_PATH_FILTERS } from './filters/controller-files.js';
+import { COMMUNITY_FILTERS } from './filters/community.js';
 import { CONVERSION_FILTERS } from './filters/conversions.js';
 import { DATE_FILTERS } from './filters/dates.js';
 import { DICT_FILTERS } from './filters/dicts.js';
@@ -40,6 +41,7 @@ export const FILTER_SPECS: Readonly<Record<string, FilterSpec>> = Object.freeze(
     SERIALIZATION_FILTERS,
     DATE_FILTERS,
     SECRET_FILTERS,
+    COMMUNITY_FILTERS,
   ),
 );
 
@@ -54,8 +56,12 @@ export const FILTERS: Readonly<Record<string, FilterFn>> = Object.freeze(
   ),
 );
 
-/** The registry entry of a filter, accepting the `ansible.builtin.` prefix; undefined when unknown. */
+/** The registry entry of a filter, accepting the `ansible.builtin.` prefix (`community.general.` for that collection's); undefined when unknown. */
 export function filterSpec(name: string): FilterSpec | undefined {
+  if (name.startsWith('community.general.')) {
+    const bare = name.slice('community.general.'.length);
+    return Object.hasOwn(FILTER_SPECS, bare) && FILTER_SPECS[bare]!.origin === 'community.general' ? FILTER_SPECS[bare] : undefined;
+  }
   const bare = builtinName(name);
   return Object.hasOwn(FILTER_SPECS, bare) ? FILTER_SPECS[bare] : undefined;
 }

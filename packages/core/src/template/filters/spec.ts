@@ -15,6 +15,11 @@ export type FilterOrigin = PluginOrigin;
 /** One filter of the registry: where it comes from, what it does, and its function. */
 export type FilterSpec = PluginSpec<FilterFn>;
 
+/** A filter of the community.general collection (also found under its `community.general.` name). */
+export function community(description: string, fn: FilterFn): FilterSpec {
+  return pluginSpec('community.general', description, fn);
+}
+
 /** A Jinja2 builtin filter. */
 export function jinja(description: string, fn: FilterFn, tolerant = false): FilterSpec {
   return pluginSpec('jinja2', description, fn, tolerant);
