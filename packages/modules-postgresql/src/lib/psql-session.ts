@@ -6,6 +6,19 @@ export interface PgSession {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
 }
 
+/** Runs statements in one transaction (BEGIN … COMMIT; ROLLBACK when one fails): the failure, or undefined when all ran. */
+export async function runInTransaction(session: PgSession, statements: readonly string[]): Promise<Error | undefined> {
+  await session.query('BEGIN');
+  try {
+    for (const sql of statements) await session.query(sql);
+    await session.query('COMMIT');
+    return undefined;
+  } catch (error) {
+    await session.query('ROLLBACK').catch(() => undefined);
+    return error as Error;
+  }
+}
+
 /** Where psql connects: a unix socket directory on the target, as the user the task runs as (become). */
 export interface PsqlTarget {
   socketDir: string;

@@ -1,5 +1,6 @@
 import { defineModule } from '@kbrun/core';
 import { LOGIN_PROPERTIES, pgFailure, withSession, type LoginArgs } from '../lib/connect.js';
+import { runInTransaction } from '../lib/psql-session.js';
 import { ident, literal } from '../lib/sql.js';
 
 /** Arguments of `postgresql_ext`. */
@@ -75,14 +76,8 @@ export const postgresqlExt = defineModule<PostgresqlExtArgs>({
         }
         const changed = queries.length > 0;
         if (changed && !ctx.check) {
-          await client.query('BEGIN');
-          try {
-            for (const sql of queries) await client.query(sql);
-            await client.query('COMMIT');
-          } catch (error) {
-            await client.query('ROLLBACK').catch(() => undefined);
-            return { failed: true, changed: false, queries, prev_version, version: prev_version, msg: (error as Error).message };
-          }
+          const error = await runInTransaction(client, queries);
+          if (error) return { failed: true, changed: false, queries, prev_version, version: prev_version, msg: error.message };
           if (args.state === 'present') {
             version = (await client.query<{ v: string }>('SELECT extversion AS v FROM pg_extension WHERE extname = $1', [name])).rows[0]?.v ?? version;
           }

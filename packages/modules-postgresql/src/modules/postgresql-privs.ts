@@ -1,5 +1,5 @@
 import { defineModule } from '@kbrun/core';
-import type { PgSession } from '../lib/psql-session.js';
+import { runInTransaction, type PgSession } from '../lib/psql-session.js';
 import { LOGIN_PROPERTIES, pgFailure, withSession, type LoginArgs } from '../lib/connect.js';
 import { ident } from '../lib/sql.js';
 
@@ -214,14 +214,8 @@ export const postgresqlPrivs = defineModule<PostgresqlPrivsArgs>({
         }
         const changed = queries.length > 0;
         if (changed && !ctx.check) {
-          await client.query('BEGIN');
-          try {
-            for (const sql of queries) await client.query(sql);
-            await client.query('COMMIT');
-          } catch (error) {
-            await client.query('ROLLBACK').catch(() => undefined);
-            return { failed: true, changed: false, queries, msg: (error as Error).message };
-          }
+          const error = await runInTransaction(client, queries);
+          if (error) return { failed: true, changed: false, queries, msg: error.message };
         }
         return { changed, queries, ...(warnings.length ? { warnings } : {}) };
       });

@@ -1,6 +1,7 @@
 import { defineModule, processSecrets } from '@kbrun/core';
 import { LOGIN_PROPERTIES, pgFailure, withSession, type LoginArgs } from '../lib/connect.js';
 import { md5Password, parseScramVerifier, scramMatches, scramVerifier } from '../lib/scram.js';
+import { runInTransaction } from '../lib/psql-session.js';
 import { ident, literal } from '../lib/sql.js';
 
 /** Arguments of `postgresql_user`. */
@@ -169,15 +170,9 @@ export const postgresqlUser = defineModule<PostgresqlUserArgs>({
         for (const statement of statements) queries.push(statement.shown);
         const changed = statements.length > 0;
         if (changed && !ctx.check) {
-          await client.query('BEGIN');
-          try {
-            for (const statement of statements) await client.query(statement.sql);
-            await client.query('COMMIT');
-          } catch (error) {
-            await client.query('ROLLBACK').catch(() => undefined);
-            // PostgreSQL's messages name objects, not statement text; the password was never in it (only a verifier).
-            return { failed: true, changed: false, user: name, queries, msg: (error as Error).message };
-          }
+          const error = await runInTransaction(client, statements.map((statement) => statement.sql));
+          // PostgreSQL's messages name objects, not statement text; the password was never in it (only a verifier).
+          if (error) return { failed: true, changed: false, user: name, queries, msg: error.message };
         }
         return { changed, user: name, queries };
       });
