@@ -146,4 +146,25 @@ describe('with_<lookup> keywords', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("give their items as plain lists, as Ansible's loops do (a lookup's tuples become lists) (issue 11)", async () => {
+    const { dir, playbook } = playbookDir(`
+- hosts: localhost
+  gather_facts: false
+  vars:
+    users: [{ name: a, keys: [k1] }]
+  tasks:
+    - debug: { msg: "{{ item }} {{ item | type_debug }}" }
+      with_indexed_items: [x]
+    - debug: { msg: "{{ item }}" }
+      with_subelements: ["{{ users }}", keys]
+`);
+    try {
+      const run = await runKbrun(['--output', 'json', playbook], { cwd: dir });
+      expect(run.code).toBe(0);
+      const items = events(run.stdout).filter((e) => e['type'] === 'host_result' && e['item'] !== undefined).map((e) => (e['result'] as Record<string, unknown>)['msg']);
+      expect(items).toEqual(["[0, 'x'] list", [{ name: 'a' }, 'k1']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

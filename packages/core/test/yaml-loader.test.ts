@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KbrunError, KbrunErrors } from '../src/errors/kbrun-error.js';
 import { locationOf, parseYaml, valueLocationOf } from '../src/source/yaml-loader.js';
+import { Templar } from '../src/template/templar.js';
 
 /** Parses one document. */
 function one(text: string, file = 'test.yml'): any {
@@ -66,6 +67,17 @@ describe('parseYaml scalars (PyYAML-compatible)', () => {
     ['1.5', 1.5],
   ])('%s parses as %j', (text, value) => {
     expect(one(`v: ${text}`).v).toBe(value);
+  });
+
+  it('reads a timestamp as the text written, as Python prints a date (issue 11)', () => {
+    expect(one('v: 2020-01-02').v).toBe('2020-01-02');
+  });
+
+  it('keeps a !unsafe string from the templar: rendering it gives it back as written (issue 11)', () => {
+    const unsafe = one("v: !unsafe '{{.Names}} {{ .Status }}'\nw: !unsafe plain").v as string;
+    expect(new Templar().render(unsafe, {})).toBe('{{.Names}} {{ .Status }}');
+    expect(new Templar().render(`x ${unsafe}`, {})).toBe('x {{.Names}} {{ .Status }}');
+    expect(one('w: !unsafe plain').w).toBe('plain');
   });
 });
 

@@ -1,5 +1,6 @@
 import { KbrunError } from '../errors/kbrun-error.js';
 import { pyStr } from '../expr/py-string.js';
+import { toNative } from '../expr/py-value.js';
 import type { NodeBase } from '../language/model.js';
 import type { SourceLocation } from '../source/location.js';
 import { Templar } from '../template/templar.js';
@@ -54,7 +55,8 @@ export function loopItems(task: NodeBase, templar: Templar, vars: Vars): unknown
   if (name === 'first_found') terms = terms.filter((term) => !Templar.containsTemplate(term));
   const action = 'action' in task ? String(task.action) : '';
   try {
-    return withLoopItems(vars, name, terms, action);
+    // Loop items reach the task as plain data, as in Ansible: a lookup's tuples (indexed_items, subelements…) are lists there.
+    return toNative(withLoopItems(vars, name, terms, action), -1) as unknown[];
   } catch (error) {
     if (error instanceof KbrunError && !error.location) throw new KbrunError(error.code, `${keyword}: ${error.message}`, { location, hint: error.hint, cause: error });
     throw error;

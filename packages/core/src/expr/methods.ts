@@ -116,7 +116,7 @@ const LIST_METHODS: Readonly<Record<string, Method<readonly unknown[]>>> = {
 const DICT_METHODS: Readonly<Record<string, Method<Record<string, unknown>>>> = {
   keys: (d) => keysOf(d),
   values: (d) => keysOf(d).map((key) => readOwn(d, key)),
-  items: (d) => keysOf(d).map((key) => [key, readOwn(d, key)]),
+  items: (d) => keysOf(d).map((key) => pyTuple([key, readOwn(d, key)])), // (key, value) tuples, as Python's dict.items()
   get: (d, a, k) => {
     const key = arg(a, k, 0, 'key');
     const found = typeof key === 'string' || typeof key === 'number' ? readOwn(d, String(key)) : undefined;

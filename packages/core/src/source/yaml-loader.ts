@@ -105,6 +105,15 @@ export async function readVarsFile(file: string, from?: SourceLocation): Promise
   return value as Record<string, unknown>;
 }
 
+/**
+ * A `!unsafe` string, which Ansible never templates (`'{{.Names}}'` for docker's Go templates): its template
+ * markers are kept from the templar by a Jinja2 raw block, so rendering it gives the text back as written.
+ */
+function unsafeText(value: unknown): unknown {
+  if (typeof value !== 'string' || !/\{[{%#]/.test(value) || value.includes('endraw')) return value;
+  return `{% raw %}${value}{% endraw %}`;
+}
+
 class Converter {
   private readonly seen = new Map<Node, unknown>();
 
@@ -124,7 +133,13 @@ class Converter {
   convert(node: unknown): unknown {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) return this.convert(node.resolve(this.doc));
-    if (isScalar(node)) return node.tag === '!vault' ? this.decrypt(node) : node.value;
+    if (isScalar(node)) {
+      if (node.tag === '!vault') return this.decrypt(node);
+      if (node.tag === '!unsafe') return unsafeText(node.value);
+      // A YAML 1.1 timestamp (`2020-01-02`) is the text written: Python prints a date as that text.
+      if (node.value instanceof Date) return typeof node.source === 'string' ? node.source : node.value.toISOString();
+      return node.value;
+    }
     const cached = this.seen.get(node as Node);
     if (cached !== undefined) return cached;
     if (isSeq(node)) {

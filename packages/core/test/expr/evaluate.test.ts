@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileExpression, ExpressionError, UndefinedVariableError } from '../../src/expr/index.js';
+import { PyTuple } from '../../src/expr/py-tuple.js';
 
 const ev = (source: string, vars: Record<string, unknown> = {}): unknown => compileExpression(source).evaluate(vars);
 
@@ -223,6 +224,7 @@ describe('methods', () => {
     expect(ev('config.keys()', vars)).toEqual(['port', 'tls']);
     expect(ev('config.values() | length', vars)).toBe(2);
     expect(ev('config.items()[0]', vars)).toEqual(['port', 8080]);
+    expect(compileExpression('(config.items() | list)[0]').evaluatePython(vars)).toBeInstanceOf(PyTuple); // tuples, as Python's dict.items()
     expect(ev("config.get('port')", vars)).toBe(8080);
     expect(ev("config.get('nope', 1)", vars)).toBe(1);
     expect(ev("config.get('nope')", vars)).toBe(null);
