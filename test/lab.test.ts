@@ -104,7 +104,8 @@ describe('kbrun lab', () => {
     expect((await exec(A, 'mkfs.xfs', '-q', '-f', byId)).code).toBe(0);
     expect((await exec(A, 'mkdir', '-p', '/data/lb_internal')).code).toBe(0);
     const uuid = (await exec(A, 'blkid', '-s', 'UUID', '-o', 'value', '/dev/sdb')).stdout.trim();
-    expect((await exec(A, 'mount', `UUID=${uuid}`, '/data/lb_internal')).code).toBe(0);
+    expect((await exec(A, 'sh', '-c', `echo "UUID=${uuid} /data/lb_internal xfs defaults 0 0" >> /etc/fstab`)).code).toBe(0);
+    expect((await exec(A, 'mount', '/data/lb_internal')).code).toBe(0);
     expect((await exec(A, 'findmnt', '-n', '-o', 'FSTYPE', '/data/lb_internal')).stdout.trim()).toBe('xfs');
     expect((await exec(A, 'sh', '-c', 'echo kept > /data/lb_internal/mark')).code).toBe(0);
   });
@@ -142,7 +143,7 @@ describe('kbrun lab', () => {
     expect(recapOf(again.stdout)[A]).toMatchObject({ ok: 3, changed: 1 });
   }, 120_000);
 
-  it('stop kills a host (a crash) or powers it off; start boots it again with the same root, volume and address', async () => {
+  it('stop kills a host (a crash) or powers it off; start boots it again with the same root, volume (mounted from fstab) and address', async () => {
     expect((await kbrun(['lab', 'stop', B])).code).toBe(0);
     expect((await status())[B]?.state).toBe('killed');
     expect((await exec(B, 'true')).code).not.toBe(0);
@@ -152,7 +153,8 @@ describe('kbrun lab', () => {
     expect((await kbrun(['lab', 'stop', '--graceful', A])).code).toBe(0);
     expect((await status())[A]?.state).toBe('poweroff');
     expect((await kbrun(['lab', 'start', A])).code).toBe(0);
-    expect((await exec(A, 'sh', '-c', 'mount /dev/sdb /mnt && cat /mnt/mark')).stdout).toBe('kept\n');
+    // As on a server, the boot mounts the volume from fstab (by UUID).
+    expect((await exec(A, 'cat', '/data/lb_internal/mark')).stdout).toBe('kept\n');
   }, 300_000);
 
   it('lab up refuses to boot anything when the lab network is not sealed', async () => {

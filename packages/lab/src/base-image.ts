@@ -19,7 +19,7 @@ export const BASE_RECIPE = {
   variant: 'minbase',
   include: ['systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'iproute2', 'sudo', 'ca-certificates', 'xfsprogs', 'python3', 'procps', 'iputils-ping', 'less'],
   /** Bumped when `customise` changes what it writes. */
-  customisation: 1,
+  customisation: 2,
 } as const;
 
 /** The cache key of the base image: a hash of its recipe. */
@@ -78,6 +78,23 @@ export async function removeStaleBuilds(dir: string, prefix: string): Promise<vo
   }
 }
 
+const FSTAB_UNIT = 'kbrun-lab-fstab.service';
+const FSTAB_UNIT_TEXT = `[Unit]
+Description=kbrun lab: mount fstab's disk file systems (systemd's fstab generator skips block devices in a container)
+DefaultDependencies=no
+After=local-fs-pre.target systemd-remount-fs.service
+Before=local-fs.target
+ConditionPathExists=/etc/fstab
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/mount -a -t xfs,ext4,ext3,ext2,btrfs
+
+[Install]
+WantedBy=local-fs.target
+`;
+
 /** What the lab changes in the debootstrapped root, for every host alike. */
 async function customise(root: string, key: string): Promise<void> {
   const at = (path: string) => join(root, path);
@@ -97,6 +114,11 @@ async function customise(root: string, key: string): Promise<void> {
     await rm(at(`etc/systemd/system/${unit}`), { force: true });
     await symlink('/dev/null', at(`etc/systemd/system/${unit}`));
   }
+  // A server mounts its volume from fstab at boot; systemd's fstab generator skips block devices inside a container,
+  // so a unit mounts fstab's disk file systems at the same point of the boot (before local-fs.target).
+  await writeFile(at(`etc/systemd/system/${FSTAB_UNIT}`), FSTAB_UNIT_TEXT);
+  await mkdir(at('etc/systemd/system/local-fs.target.wants'), { recursive: true });
+  await symlink(`/etc/systemd/system/${FSTAB_UNIT}`, at(`etc/systemd/system/local-fs.target.wants/${FSTAB_UNIT}`));
   // Each host gets its own machine id (written before its first boot).
   await writeFile(at('etc/machine-id'), '');
   await rm(at('var/lib/apt/lists'), { recursive: true, force: true });
