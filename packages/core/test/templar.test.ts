@@ -157,6 +157,8 @@ describe('Templar.render as Ansible renders strings (issue 11)', () => {
     expect(templar.renderDeepAsText('{{ num }}', vars)).toBe(8080);
     expect(templar.renderDeepAsText('{{ num > 1 }}', vars)).toBe(true);
     expect(templar.renderDeepAsText('{{ items | unique }}', vars)).toEqual([1, 2, 3]);
+    // a none gives nothing, except from a bare variable; a bare name that is no variable is an expression
+    expect(templar.renderDeepAsText(['{{ none }}', '{{ nothing | default(none) }}', '{{ nv }}'], { ...vars, nv: null })).toEqual(['', '', null]);
   });
 });
 

@@ -87,8 +87,9 @@ export class Templar {
 
   /**
    * Renders every template string inside a value as Ansible shows it in text (a `debug` message): like renderDeep,
-   * except that a lone `{{ expr }}` whose value is a number gives its text (`'3'`, `'2.0'`), as Ansible 2.14 does,
-   * unless the expression is a bare variable name (Ansible passes those through with their type).
+   * except that a lone `{{ expr }}` whose value is a number gives its text (`'3'`, `'2.0'`) and one whose value is
+   * none gives `''`, as Ansible 2.14 does, unless the expression is a bare variable name (Ansible passes those
+   * through with their type).
    */
   renderDeepAsText(value: unknown, vars: Vars, location?: SourceLocation): unknown {
     if (typeof value === 'string') return this.renderValue(value, vars, location, true, true);
@@ -108,20 +109,23 @@ export class Templar {
     if (!Templar.isTemplate(text)) return text;
     const compiled = this.compile(text, location);
     const converted = (value: unknown): unknown => (convert && typeof value === 'string' ? ansibleLiteral(value) : value);
-    // Ansible keeps the type of `{{ name }}` only: any other lone expression's number becomes its text.
-    const asText = numbersAsText && !BARE_VARIABLE.test(text);
+    // Ansible keeps the type of `{{ name }}` (a variable's) only: any other lone expression's number becomes its text.
+    const bare = numbersAsText ? BARE_VARIABLE.exec(text) : null;
+    const asText = numbersAsText && !(bare && bare[1] !== '' && Object.hasOwn(vars, bare[1]!));
     try {
       switch (compiled.kind) {
         case 'native': {
           const mark = pyValueCount();
           const value = evaluateNative(compiled.expr, vars, this.hb.helpers);
-          return asText && isNumber(value) ? pyStr(value) : converted(toNative(value, mark));
+          if (asText && (isNumber(value) || value === null)) return stringify(value);
+          return converted(toNative(value, mark));
         }
         case 'jinja-native': {
           if (asText) {
             const mark = pyValueCount();
             const value = compiled.expr.evaluatePython(vars);
-            if (isNumber(value)) return pyStr(value);
+            // a number gives its text; a none gives nothing (Jinja2's finalize in Ansible)
+            if (isNumber(value) || value === null) return stringify(value);
             return compiled.keepsText ? toNative(value, mark) : converted(toNative(value, mark));
           }
           const value = compiled.expr.evaluate(vars);
@@ -344,7 +348,7 @@ function compilePlaybookExpression(source: string): CompiledExpression {
 }
 
 /** A template that is one bare variable name (Ansible's SINGLE_VAR: `{{ name }}`). */
-const BARE_VARIABLE = /^\{\{\s*\w*\s*\}\}$/;
+const BARE_VARIABLE = /^\{\{\s*(\w*)\s*\}\}$/;
 
 /** An int or a float (not a boolean), as a Python value. */
 function isNumber(value: unknown): boolean {
