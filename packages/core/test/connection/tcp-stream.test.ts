@@ -76,7 +76,7 @@ describe('LocalConnection.openTcp (the controller view)', () => {
   });
 
   it('keeps the loopback guard refusal as it is (E_NET_GUARD), before any packet', async () => {
-    const error = await new LocalConnection().openTcp('10.0.0.10', 5432).catch((e: unknown) => e);
+    const error = await new LocalConnection().openTcp('192.0.2.10', 5432).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KbrunError);
     expect((error as KbrunError).code).toBe('E_NET_GUARD');
   });
